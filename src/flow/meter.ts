@@ -1,0 +1,71 @@
+/**
+ * Layer 2: what the runtime wraps around every stage's output stream. A stage never times,
+ * counts or annotates itself; this wrapper does, so every stage (plugins included) gets the same
+ * metrics and the same error policy.
+ */
+import { RecordBatch } from '../batch/record-batch.js';
+import type { Schema } from '../batch/schema.js';
+import type { Implementation } from '../kernels/index.js';
+import { StageError, toError } from '../runtime/errors.js';
+
+export interface StageMetrics {
+  readonly place: string;
+  readonly type: string;
+  readonly kind: 'source' | 'transform' | 'sink';
+  batchesOut: number;
+  rowsOut: number;
+  bytesRead: number;
+  /** Time spent inside this stage's stream including everything upstream of it, in ms. */
+  inclusiveMs: number;
+  /** Kernel implementations the stage called. */
+  readonly implementations: Set<Implementation>;
+  /** Where a sink put its output, as it reported it. */
+  output?: string;
+}
+
+export function newMetrics(place: string, type: string, kind: StageMetrics['kind']): StageMetrics {
+  return { place, type, kind, batchesOut: 0, rowsOut: 0, bytesRead: 0, inclusiveMs: 0, implementations: new Set() };
+}
+
+/** Errors from a stage carry its place; an error already carrying an upstream place passes unchanged. */
+export function annotate(error: unknown, metrics: StageMetrics): Error {
+  const e = toError(error);
+  if (e instanceof StageError || e.name === 'AbortError') return e;
+  return new StageError(metrics.place, metrics.type, e);
+}
+
+/**
+ * Meters `stream`: counts batches and rows, times each pull, checks every batch against the
+ * declared schema, annotates errors, honours `signal`, and closes the stream when the consumer
+ * stops early (its `return()` runs through to the source).
+ */
+export async function* metered(stream: AsyncIterable<RecordBatch>, metrics: StageMetrics, schema: Schema, signal: AbortSignal): AsyncGenerator<RecordBatch> {
+  const iterator = stream[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      const started = performance.now();
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw annotate(error, metrics);
+      } finally {
+        metrics.inclusiveMs += performance.now() - started;
+      }
+      if (next.done) return;
+      const batch = next.value;
+      if (!RecordBatch.isRecordBatch(batch)) {
+        throw new StageError(metrics.place, metrics.type, new TypeError(`yielded ${typeof batch === 'object' ? 'an object' : typeof batch} that is not a RecordBatch`));
+      }
+      if (batch.schema !== schema && !batch.schema.equals(schema)) {
+        throw new StageError(metrics.place, metrics.type, new TypeError(`yielded a batch of schema {${batch.schema}} but declared {${schema}}`));
+      }
+      metrics.batchesOut++;
+      metrics.rowsOut += batch.numRows;
+      yield batch;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}

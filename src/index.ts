@@ -1,0 +1,34 @@
+/**
+ * sluice: a pluggable columnar analytics engine. This barrel is the public API: the batch layer,
+ * the stage-author API, the embedding API and the compliance harness. Importing it registers the
+ * built-in stages.
+ */
+import { builtinsLoaded } from './stages/builtins.js';
+
+export { z } from 'zod';
+export * from './batch/index.js';
+export {
+  Source,
+  Transform,
+  BatchTransform,
+  Sink,
+  StageBase,
+  registerStage,
+  lookupStage,
+  stageTypes,
+  StageDefinitionError,
+  type StageKind,
+  type StageClass,
+  type StageContext,
+  type PlanContext,
+  type AnyStage,
+} from './registry/index.js';
+export { Pipeline } from './runtime/pipeline.js';
+export { planJob, DEFAULT_BATCH_SIZE, type Plan, type PlannedStage } from './runtime/plan.js';
+export { runPlan, type RunOptions, type RunSummary, type StageReport } from './runtime/run.js';
+export { readJobFile, parseJobText, jobFromObject, type JobSpec, type StageSpec, type LoadedJob } from './runtime/job.js';
+export { JobError, DataError, StageError, ExitCode, formatProblem, type Problem } from './runtime/errors.js';
+export { selectKernels, jsKernels, COMPARE_OPS, type Kernels, type CompareOp, type Implementation } from './kernels/index.js';
+export { AtomicFile, InputFile } from './flow/files.js';
+
+await builtinsLoaded;

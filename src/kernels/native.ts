@@ -1,0 +1,22 @@
+/**
+ * Loads the napi-rs addon built from crates/sluice-node. The generated loader (native/index.cjs)
+ * picks the binary for this platform; it is never edited by hand.
+ */
+import { createRequire } from 'node:module';
+
+export interface NativeAddon {
+  compareF64(values: Float64Array, validity: Uint8Array | null | undefined, op: string, threshold: number, out: Uint32Array): number;
+  sumF64(values: Float64Array): number;
+  nativeInfo(): { version: string; profile: string };
+}
+
+export type NativeLoad = { state: 'loaded'; addon: NativeAddon } | { state: 'failed'; error: Error };
+
+export function loadNativeAddon(): NativeLoad {
+  const require = createRequire(import.meta.url);
+  try {
+    return { state: 'loaded', addon: require('../../native/index.cjs') as NativeAddon };
+  } catch (error) {
+    return { state: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The stage contract: what a stage author writes against (a public API, documented in the README
+ * and docs/architecture.md).
+ *
+ * A stage type is a class extending {@link Source}, {@link Transform} or {@link Sink} that declares
+ * its job-file name (`static type`), a one-line description and an options schema, and registers
+ * itself when the class is defined with `static { registerStage(this); }`. The runtime validates
+ * options against the schema, constructs the stage with the parsed options, asks it for its
+ * output schema before any data flows, and only then pulls batches.
+ *
+ * Stages meet only through `stream()`, `transform(stream)` and `consume(stream)`. Timing, metrics
+ * and the error policy are applied around them by the runtime; a stage never does that itself.
+ */
+import type { z } from 'zod';
+import type { RecordBatch } from '../batch/record-batch.js';
+import type { DataType, Field, Schema } from '../batch/schema.js';
+import type { Kernels } from '../kernels/index.js';
+
+export type StageKind = 'source' | 'transform' | 'sink';
+
+/** What a stage may use while the pipeline is checked, before any data flows. */
+export interface PlanContext {
+  /** A path option made absolute: relative paths are relative to the job file's folder. */
+  resolvePath(path: string): string;
+  /** Target rows per batch for the run (job `batch_size`, default 65,536). */
+  readonly batchSize: number;
+  /**
+   * Records a problem with option `option` of this stage; checking goes on, so that every
+   * problem of the job is reported at once, each with its place (`transforms[1].column`).
+   */
+  problem(option: string, message: string): void;
+  /**
+   * The field `name` of `input` when it exists with one of `types`; otherwise records a problem at
+   * `option` (naming the column, with a did-you-mean) and returns undefined.
+   */
+  requireColumn(input: Schema, option: string, name: string, types?: readonly DataType[]): Field | undefined;
+}
+
+/** What a running stage gets. */
+export interface StageContext {
+  /** Aborted when the run is cancelled or fails elsewhere: stop, release resources, return. */
+  readonly signal: AbortSignal;
+  readonly batchSize: number;
+  /** The kernels chosen for this run (native or the TypeScript twins); usage is recorded per stage. */
+  readonly kernels: Kernels;
+  /** This stage's place in the job: `source`, `transforms[1]`, `sink`. */
+  readonly place: string;
+  /** The schema this stage produces (sources, transforms) or receives (sinks), fixed before the run. */
+  readonly schema: Schema;
+  resolvePath(path: string): string;
+  /** Sources report the bytes they read, for progress and the run summary. */
+  addBytesRead(bytes: number): void;
+  /** Sinks say where the output went (a path), for the run summary. */
+  reportOutput(where: string): void;
+}
+
+/** The static side every stage class has; `registerStage` checks it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- options differ per class; the registry holds them all
+export interface StageClass<O = any, I extends AnyStage = AnyStage> {
+  new (options: O): I;
+  readonly kind: StageKind;
+  /** The name used in job files (`type: threshold_filter`): lower snake case. */
+  readonly type: string;
+  /** One line for `sluice stages` and `sluice describe`. */
+  readonly description: string;
+  /** Options schema (zod): validation, defaults, documentation and JSON Schema all come from it. */
+  readonly options: z.ZodType<O>;
+  /** Example options, shown by `sluice describe` and checked against the schema by the tests. */
+  readonly example?: Record<string, unknown>;
+  readonly requiredMethods: readonly string[];
+  readonly name: string;
+  readonly prototype: I;
+}
+
+export abstract class StageBase<O = unknown> {
+  static readonly kind: StageKind;
+  /** Methods a concrete class must define; checked by `registerStage` when the class is defined. */
+  static readonly requiredMethods: readonly string[] = [];
+  readonly options: O;
+  constructor(options: O) {
+    this.options = options;
+  }
+}
+
+/**
+ * A Source produces the stream.
+ *
+ * Contract (the DataFusion `ExecutionPlan::execute` standard): `schema()` is answered before any
+ * data flows; `stream()` does no I/O until the first batch is pulled; errors are thrown from inside
+ * the iteration (naming file, line and column for bad data); when the consumer stops early the
+ * iterator's `return()` runs and every handle is released (hold them with `await using`); long
+ * loops check `ctx.signal`.
+ */
+export abstract class Source<O = unknown> extends StageBase<O> {
+  static override readonly kind: StageKind = 'source';
+  static override readonly requiredMethods: readonly string[] = ['schema', 'stream'];
+  abstract schema(ctx: PlanContext): Schema | Promise<Schema>;
+  abstract stream(ctx: StageContext): AsyncIterable<RecordBatch>;
+}
+
+/**
+ * A Transform turns one stream into another, lazily: it pulls from `input` only as it is pulled,
+ * and stops pulling (which closes everything upstream) when it needs no more.
+ */
+export abstract class Transform<O = unknown> extends StageBase<O> {
+  static override readonly kind: StageKind = 'transform';
+  static override readonly requiredMethods: readonly string[] = ['transform'];
+  /** The schema produced from `input`, or problems recorded through `ctx`. Default: unchanged. */
+  outputSchema(input: Schema, _ctx: PlanContext): Schema {
+    return input;
+  }
+  abstract transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncIterable<RecordBatch>;
+}
+
+/**
+ * A Transform with no state across batches (a filter, a projection, a map): it only writes
+ * `processBatch`, a pure function of one batch. That function is what the runtime can ship to
+ * worker threads and fuse; `transform` is derived from it.
+ */
+export abstract class BatchTransform<O = unknown> extends Transform<O> {
+  static override readonly requiredMethods: readonly string[] = ['processBatch'];
+  /** The output for one input batch; `null` or an empty batch drops it. */
+  abstract processBatch(batch: RecordBatch, ctx: StageContext): RecordBatch | null;
+
+  async *transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncIterable<RecordBatch> {
+    for await (const batch of input) {
+      const out = this.processBatch(batch, ctx);
+      if (out !== null && out.numRows > 0) yield out;
+    }
+  }
+}
+
+/**
+ * A Sink consumes the stream and resolves when everything is durably written. A sink writing a file
+ * must never leave a partial file at its path (write a temporary file, rename on success).
+ */
+export abstract class Sink<O = unknown> extends StageBase<O> {
+  static override readonly kind: StageKind = 'sink';
+  static override readonly requiredMethods: readonly string[] = ['consume'];
+  /** Record problems if the sink cannot take `input` (a column type it cannot write, say). */
+  checkInput(_input: Schema, _ctx: PlanContext): void {}
+  abstract consume(input: AsyncIterable<RecordBatch>, ctx: StageContext): Promise<void>;
+}
+
+export type AnyStage = Source | Transform | Sink;

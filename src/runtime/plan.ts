@@ -1,0 +1,178 @@
+/**
+ * Checking a job before any data flows: the job's own keys, plugins, stage types and their
+ * kinds in order, each stage's options, and the schema carried from stage to stage (every
+ * referenced column present with a usable type). Every problem is collected and reported at once.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { DataType, Field, Schema } from '../batch/schema.js';
+import { lookupStage } from '../registry/registry.js';
+import type { AnyStage, PlanContext, Sink, Source, StageClass, StageKind, Transform } from '../registry/stage.js';
+import { didYouMean } from '../registry/suggest.js';
+import { builtinsLoaded } from '../stages/builtins.js';
+import { JobError, toError, type Problem } from './errors.js';
+import type { JobPath, JobSpec, LoadedJob, StageSpec } from './job.js';
+import { formatPath } from './job.js';
+import { place, validateOptions } from './options.js';
+
+export const DEFAULT_BATCH_SIZE = 65_536;
+
+const stageSpecSchema = z.looseObject({ type: z.string() });
+const jobSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  plugins: z.array(z.string()).optional(),
+  threads: z.number().int().min(0).optional(),
+  batch_size: z.number().int().min(1).max(16_777_216).optional(),
+  source: stageSpecSchema,
+  transforms: z.array(stageSpecSchema).optional(),
+  sink: stageSpecSchema.optional(),
+});
+
+export interface PlannedStage<S extends AnyStage = AnyStage> {
+  readonly place: string;
+  readonly cls: StageClass;
+  readonly stage: S;
+  /** Output schema for sources and transforms; input schema for the sink. */
+  readonly schema: Schema;
+}
+
+export interface Plan {
+  readonly job: LoadedJob;
+  readonly spec: JobSpec;
+  readonly batchSize: number;
+  readonly source: PlannedStage<Source>;
+  readonly transforms: readonly PlannedStage<Transform>[];
+  readonly sink: PlannedStage<Sink> | undefined;
+  /** The schema of what leaves the last transform. */
+  readonly outputSchema: Schema;
+  resolvePath(path: string): string;
+}
+
+export interface PlanOptions {
+  /** `sluice run` needs a sink; the embedding API may collect the output instead. */
+  readonly requireSink: boolean;
+}
+
+export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Plan> {
+  await builtinsLoaded;
+  const problems: Problem[] = [];
+  const top = validateOptions(jobSchema, job.spec, [], job);
+  if ('problems' in top) throw new JobError(top.problems, job.file);
+  const spec = top.value as JobSpec;
+  if (options.requireSink && spec.sink === undefined) problems.push(place(job, [], 'sink: is required to run a job'));
+
+  for (const [index, plugin] of (spec.plugins ?? []).entries()) {
+    const problem = await importPlugin(plugin, job.baseDir);
+    if (problem !== undefined) problems.push(place(job, ['plugins', index], problem));
+  }
+
+  const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(job.baseDir, path));
+  const batchSize = spec.batch_size ?? DEFAULT_BATCH_SIZE;
+  const planContext = (base: JobPath): PlanContext => ({
+    resolvePath,
+    batchSize,
+    problem: (option, message) => problems.push(place(job, [...base, ...splitOption(option)], message)),
+    requireColumn: (input, option, name, types) => requireColumn(input, name, types, (message) => problems.push(place(job, [...base, ...splitOption(option)], message))),
+  });
+
+  const build = (stageSpec: StageSpec, base: JobPath, kind: StageKind): PlannedStage | undefined => {
+    const looked = lookupStage(stageSpec.type);
+    if ('error' in looked) {
+      problems.push(place(job, [...base, 'type'], looked.error));
+      return undefined;
+    }
+    const cls = looked.found;
+    if (cls.kind !== kind) {
+      problems.push(place(job, [...base, 'type'], `"${cls.type}" is a ${cls.kind}, not a ${kind}`));
+      return undefined;
+    }
+    const { type: _type, ...rest } = stageSpec;
+    const parsed = validateOptions(cls.options, rest, base, job);
+    if ('problems' in parsed) {
+      problems.push(...parsed.problems);
+      return undefined;
+    }
+    return { place: formatPath(base), cls, stage: new cls(parsed.value), schema: undefined as unknown as Schema };
+  };
+
+  // Build every stage first so option problems of all stages are reported even if one type is unknown.
+  const source = build(spec.source, ['source'], 'source') as PlannedStage<Source> | undefined;
+  const transforms = (spec.transforms ?? []).map((t, i) => build(t, ['transforms', i], 'transform') as PlannedStage<Transform> | undefined);
+  const sink = spec.sink === undefined ? undefined : (build(spec.sink, ['sink'], 'sink') as PlannedStage<Sink> | undefined);
+
+  // Then carry the schema along; a stage whose input is unknown (an upstream problem) is not checked, to avoid cascades.
+  let schema: Schema | undefined;
+  if (source !== undefined) {
+    const before = problems.length;
+    try {
+      schema = await source.stage.schema(planContext(['source']));
+    } catch (error) {
+      problems.push(place(job, ['source'], toError(error).message));
+    }
+    if (problems.length > before) schema = undefined;
+    if (schema !== undefined) Object.assign(source, { schema });
+  }
+  transforms.forEach((planned, i) => {
+    if (planned === undefined || schema === undefined) {
+      schema = undefined;
+      return;
+    }
+    const before = problems.length;
+    try {
+      schema = planned.stage.outputSchema(schema, planContext(['transforms', i]));
+    } catch (error) {
+      problems.push(place(job, ['transforms', i], toError(error).message));
+    }
+    if (problems.length > before) schema = undefined;
+    else Object.assign(planned, { schema });
+  });
+  if (sink !== undefined && schema !== undefined) {
+    sink.stage.checkInput(schema, planContext(['sink']));
+    Object.assign(sink, { schema });
+  }
+
+  if (problems.length > 0) throw new JobError(problems, job.file);
+  return {
+    job,
+    spec,
+    batchSize,
+    source: source!,
+    transforms: transforms as PlannedStage<Transform>[],
+    sink,
+    outputSchema: schema!,
+    resolvePath,
+  };
+}
+
+async function importPlugin(plugin: string, baseDir: string): Promise<string | undefined> {
+  const isPath = plugin.startsWith('.') || isAbsolute(plugin);
+  const specifier = isPath ? pathToFileURL(resolve(baseDir, plugin)).href : plugin;
+  try {
+    await import(specifier);
+    return undefined;
+  } catch (error) {
+    const e = toError(error);
+    const reason = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && isPath ? 'no such file' : e.message;
+    return `cannot load plugin ${JSON.stringify(plugin)}: ${reason}`;
+  }
+}
+
+/** `by[0].column` → ['by', 0, 'column']. */
+function splitOption(option: string): (string | number)[] {
+  if (option === '') return [];
+  return option.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== '').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function requireColumn(input: Schema, name: string, types: readonly DataType[] | undefined, report: (message: string) => void): Field | undefined {
+  const field = input.field(name);
+  if (field === undefined) {
+    report(`no column "${name}" in the input${didYouMean(name, input.names)} (columns: ${input.names.join(', ')})`);
+    return undefined;
+  }
+  if (types !== undefined && !types.includes(field.type)) {
+    report(`column "${name}" is ${field.type}; this needs ${types.length === 1 ? types[0] : `one of ${types.join(', ')}`}`);
+    return undefined;
+  }
+  return field;
+}

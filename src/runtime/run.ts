@@ -1,0 +1,157 @@
+/**
+ * Running a checked plan: the stages are chained lazily (source → transforms → sink), each output
+ * metered by the runtime, with one AbortSignal for the whole run.
+ */
+import type { RecordBatch } from '../batch/record-batch.js';
+import { metered, newMetrics, annotate, type StageMetrics } from '../flow/meter.js';
+import { selectKernels, type Kernels } from '../kernels/index.js';
+import type { StageContext } from '../registry/stage.js';
+import type { Plan, PlannedStage } from './plan.js';
+
+export interface RunOptions {
+  /** Cancels the run: sources stop, sinks remove their temporary files. */
+  readonly signal?: AbortSignal;
+  /** Kernels to use; default: chosen from SLUICE_KERNELS (native when the addon loads). */
+  readonly kernels?: Kernels;
+}
+
+export interface StageReport {
+  readonly place: string;
+  readonly type: string;
+  readonly kind: StageMetrics['kind'];
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  readonly batchesOut: number;
+  readonly bytesRead: number;
+  /** Time spent in this stage itself (excluding upstream stages), ms. */
+  readonly busyMs: number;
+  /** `native`, `js`, `native+js`, or `none` when the stage called no kernel. */
+  readonly implementation: string;
+  readonly output?: string;
+}
+
+export interface RunSummary {
+  readonly job?: string;
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  readonly wallMs: number;
+  readonly rowsPerSecond: number;
+  readonly kernels: Kernels['implementation'];
+  readonly stages: readonly StageReport[];
+  readonly output?: string;
+}
+
+/** A running pipeline without its sink: the output stream plus metrics for the summary. */
+export interface OpenedRun {
+  readonly output: AsyncGenerator<RecordBatch>;
+  readonly controller: AbortController;
+  readonly metrics: StageMetrics[];
+  readonly kernels: Kernels;
+  readonly started: number;
+  context(planned: PlannedStage, metrics: StageMetrics): StageContext;
+}
+
+export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
+  const kernels = options.kernels ?? selectKernels();
+  const controller = new AbortController();
+  if (options.signal) {
+    if (options.signal.aborted) controller.abort(options.signal.reason);
+    else options.signal.addEventListener('abort', () => controller.abort(options.signal!.reason), { once: true });
+  }
+  const context = (planned: PlannedStage, metrics: StageMetrics): StageContext => ({
+    signal: controller.signal,
+    batchSize: plan.batchSize,
+    kernels: recordingKernels(kernels, metrics),
+    place: planned.place,
+    schema: planned.schema,
+    resolvePath: plan.resolvePath,
+    addBytesRead: (bytes) => {
+      metrics.bytesRead += bytes;
+    },
+    reportOutput: (where) => {
+      metrics.output = where;
+    },
+  });
+  const metrics: StageMetrics[] = [];
+  const sourceMetrics = newMetrics(plan.source.place, plan.source.cls.type, 'source');
+  metrics.push(sourceMetrics);
+  const started = performance.now();
+  let stream = metered(plan.source.stage.stream(context(plan.source, sourceMetrics)), sourceMetrics, plan.source.schema, controller.signal);
+  for (const planned of plan.transforms) {
+    const m = newMetrics(planned.place, planned.cls.type, 'transform');
+    metrics.push(m);
+    stream = metered(planned.stage.transform(stream, context(planned, m)), m, planned.schema, controller.signal);
+  }
+  return { output: stream, controller, metrics, kernels, started, context };
+}
+
+/** Runs a plan through its sink and reports what happened. */
+export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<RunSummary> {
+  if (plan.sink === undefined) throw new TypeError('runPlan: the job has no sink (use Pipeline.batches() or rows() to collect the output)');
+  const run = openRun(plan, options);
+  const sinkMetrics = newMetrics(plan.sink.place, plan.sink.cls.type, 'sink');
+  run.metrics.push(sinkMetrics);
+  const started = performance.now();
+  try {
+    await plan.sink.stage.consume(run.output, run.context(plan.sink, sinkMetrics));
+  } catch (error) {
+    run.controller.abort(error);
+    throw annotate(error, sinkMetrics);
+  } finally {
+    sinkMetrics.inclusiveMs = performance.now() - started;
+    await run.output.return(undefined);
+  }
+  return summarize(plan, run);
+}
+
+export function summarize(plan: Plan, run: OpenedRun): RunSummary {
+  const wallMs = performance.now() - run.started;
+  const stages = run.metrics.map((m, i): StageReport => {
+    const upstream = run.metrics[i - 1];
+    const rowsIn = upstream?.rowsOut ?? 0;
+    return {
+      place: m.place,
+      type: m.type,
+      kind: m.kind,
+      rowsIn,
+      rowsOut: m.kind === 'sink' ? rowsIn : m.rowsOut,
+      batchesOut: m.batchesOut,
+      bytesRead: m.bytesRead,
+      busyMs: Math.max(0, m.inclusiveMs - (upstream?.inclusiveMs ?? 0)),
+      implementation: m.implementations.size === 0 ? 'none' : [...m.implementations].sort().reverse().join('+'),
+      ...(m.output === undefined ? {} : { output: m.output }),
+    };
+  });
+  const rowsIn = run.metrics[0]!.rowsOut;
+  const last = run.metrics[run.metrics.length - 1]!;
+  const rowsOut = last.kind === 'sink' ? (run.metrics[run.metrics.length - 2]?.rowsOut ?? 0) : last.rowsOut;
+  return {
+    ...(plan.job.file === undefined ? {} : { job: plan.job.file }),
+    rowsIn,
+    rowsOut,
+    wallMs,
+    rowsPerSecond: wallMs > 0 ? (rowsIn / wallMs) * 1000 : 0,
+    kernels: run.kernels.implementation,
+    stages,
+    ...(last.output === undefined ? {} : { output: last.output }),
+  };
+}
+
+/** The run's kernels, recording per stage which implementation each call used. */
+function recordingKernels(kernels: Kernels, metrics: StageMetrics): Kernels {
+  return {
+    implementation: kernels.implementation,
+    compareF64: (values, validity, op, threshold, out) => {
+      metrics.implementations.add(kernels.implementation);
+      return kernels.compareF64(values, validity, op, threshold, out);
+    },
+    compareI32: (values, validity, op, threshold, out) => {
+      metrics.implementations.add('js');
+      return kernels.compareI32(values, validity, op, threshold, out);
+    },
+    compareI64: (values, validity, op, threshold, out) => {
+      metrics.implementations.add('js');
+      return kernels.compareI64(values, validity, op, threshold, out);
+    },
+  };
+}
