@@ -164,7 +164,8 @@ function splitOption(option: string): (string | number)[] {
   return option.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== '').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-function requireColumn(input: Schema, name: string, types: readonly DataType[] | undefined, report: (message: string) => void): Field | undefined {
+/** The field `name` of `input` if present with one of `types`; otherwise reports why and returns undefined. */
+export function requireColumn(input: Schema, name: string, types: readonly DataType[] | undefined, report: (message: string) => void): Field | undefined {
   const field = input.field(name);
   if (field === undefined) {
     report(`no column "${name}" in the input${didYouMean(name, input.names)} (columns: ${input.names.join(', ')})`);
