@@ -83,7 +83,7 @@ program
     const required = new Set(jsonSchema.required ?? []);
     for (const [name, prop] of Object.entries(jsonSchema.properties ?? {})) {
       const flags = required.has(name) ? 'required' : prop.default !== undefined ? `default ${JSON.stringify(prop.default)}` : 'optional';
-      process.stdout.write(`  ${name.padEnd(12)} ${typeName(prop).padEnd(28)} ${flags.padEnd(18)} ${prop.description ?? ''}\n`);
+      process.stdout.write(`  ${name.padEnd(12)} ${typeName(prop).padEnd(30)} ${flags.padEnd(18)} ${prop.description ?? ''}\n`);
     }
     if (cls.example) process.stdout.write(`\nexample:\n  { type: ${cls.type}, ${Object.entries(cls.example).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }\n`);
   });
@@ -93,7 +93,7 @@ interface JsonSchemaObject {
   required?: string[];
 }
 interface JsonSchemaProp {
-  type?: string;
+  type?: string | string[];
   enum?: unknown[];
   anyOf?: JsonSchemaProp[];
   items?: JsonSchemaProp;
@@ -105,7 +105,7 @@ function typeName(prop: JsonSchemaProp): string {
   if (prop.enum) return prop.enum.join(' | ');
   if (prop.anyOf) return prop.anyOf.map(typeName).join(' | ');
   if (prop.type === 'array' && prop.items) return `list of ${typeName(prop.items)}`;
-  return prop.type ?? 'any';
+  return Array.isArray(prop.type) ? prop.type.join(' | ') : (prop.type ?? 'any');
 }
 
 async function loadPlugins(plugins: string[] = []): Promise<void> {

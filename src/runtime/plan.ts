@@ -58,8 +58,14 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
   await builtinsLoaded;
   const problems: Problem[] = [];
   const top = validateOptions(jobSchema, job.spec, [], job);
-  if ('problems' in top) throw new JobError(top.problems, job.file);
-  const spec = top.value as JobSpec;
+  let spec: JobSpec;
+  if ('problems' in top) {
+    // Keep checking the stages when only top-level keys are wrong, so every problem is reported at once.
+    problems.push(...top.problems);
+    const usable = jobSchema.partial({ version: true, threads: true, batch_size: true }).loose().safeParse(job.spec);
+    if (!usable.success) throw new JobError(problems, job.file);
+    spec = usable.data as JobSpec;
+  } else spec = top.value as JobSpec;
   if (options.requireSink && spec.sink === undefined) problems.push(place(job, [], 'sink: is required to run a job'));
 
   for (const [index, plugin] of (spec.plugins ?? []).entries()) {
@@ -132,7 +138,7 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
     Object.assign(sink, { schema });
   }
 
-  if (problems.length > 0) throw new JobError(problems, job.file);
+  if (problems.length > 0) throw new JobError(inFileOrder(problems), job.file);
   return {
     job,
     spec,
@@ -143,6 +149,13 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
     outputSchema: schema!,
     resolvePath,
   };
+}
+
+function inFileOrder(problems: Problem[]): Problem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) || (a.problem.column ?? 0) - (b.problem.column ?? 0) || a.index - b.index)
+    .map(({ problem }) => problem);
 }
 
 async function importPlugin(plugin: string, baseDir: string): Promise<string | undefined> {
