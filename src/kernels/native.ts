@@ -17,6 +17,11 @@ export function loadNativeAddon(): NativeLoad {
   try {
     return { state: 'loaded', addon: require('../../native/index.cjs') as NativeAddon };
   } catch (error) {
-    return { state: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+    const message = error instanceof Error ? error.message : String(error);
+    // The generated loader's own text blames npm; the usual cause here is simply an unbuilt addon.
+    const reason = message.startsWith('Cannot find native binding')
+      ? `no binary for ${process.platform}-${process.arch} (build it with a Rust toolchain: npm run build)`
+      : message;
+    return { state: 'failed', error: new Error(reason, { cause: error }) };
   }
 }

@@ -1,0 +1,63 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchTransform, Pipeline, registerStage, StageError, z, type RecordBatch } from '../src/index.js';
+
+/** A test-only transform that fails on its `fail_at`-th batch. */
+class FailAt extends BatchTransform<{ fail_at: number }> {
+  static readonly type = 'test_fail_at';
+  static readonly description = 'Throws on the given batch (tests only)';
+  static readonly options = z.strictObject({ fail_at: z.number().int() });
+  static {
+    registerStage(this);
+  }
+  private seen = 0;
+  processBatch(batch: RecordBatch): RecordBatch {
+    if (++this.seen === this.options.fail_at) throw new Error(`boom at batch ${this.seen}`);
+    return batch;
+  }
+}
+
+function openDescriptors(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-fail-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a run that fails mid-stream', () => {
+  it('leaves no file descriptor open, no file at the sink path and no temporary file', async () => {
+    expect(FailAt.type).toBe('test_fail_at');
+    const before = openDescriptors();
+    for (const format of ['json', 'ndjson']) {
+      const pipeline = await Pipeline.fromJob(
+        {
+          source: { type: 'synthetic', rows: 500_000, batch_size: 10_000 },
+          transforms: [{ type: 'test_fail_at', fail_at: 20 }],
+          sink: { type: 'json_file', path: `out.${format}`, format },
+        },
+        { baseDir: dir },
+      );
+      const failure = await pipeline.run().catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(StageError);
+      expect((failure as StageError).message).toBe('transforms[0] (test_fail_at): boom at batch 20');
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    expect(openDescriptors()).toBe(before);
+  });
+
+  it('when aborted, stops and leaves nothing at the sink path', async () => {
+    const controller = new AbortController();
+    const pipeline = await Pipeline.fromJob({ source: { type: 'synthetic', rows: 50_000_000 }, sink: { type: 'json_file', path: 'out.json' } }, { baseDir: dir });
+    setTimeout(() => controller.abort(new Error('stopped by the test')), 50);
+    const started = performance.now();
+    await expect(pipeline.run({ signal: controller.signal })).rejects.toThrow('stopped by the test');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(existsSync(join(dir, 'out.json'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
