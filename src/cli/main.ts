@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { builtinsLoaded } from '../stages/builtins.js';
 import { lookupStage, stageTypes } from '../registry/registry.js';
-import { exitCodeFor, ExitCode, JobError, toError } from '../runtime/errors.js';
+import { exitCodeFor, ExitCode, InterruptedError, JobError, toError } from '../runtime/errors.js';
 import { readJobFile } from '../runtime/job.js';
 import { planJob } from '../runtime/plan.js';
 import { runPlan } from '../runtime/run.js';
@@ -29,7 +29,13 @@ program
   .option('--json', 'print the run summary as JSON')
   .action(async (file: string, opts: { quiet?: boolean; json?: boolean }) => {
     const plan = await planJob(await readJobFile(file), { requireSink: true });
+    // Ctrl-C / SIGTERM abort the run, so sinks remove their temporary files before we exit.
     const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.exitCode = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+      controller.abort(new InterruptedError(signal));
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     const summary = await runPlan(plan, { signal: controller.signal });
     if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else if (!opts.quiet) process.stdout.write(`${formatSummary(summary)}\n`);

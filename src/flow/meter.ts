@@ -6,7 +6,7 @@
 import { RecordBatch } from '../batch/record-batch.js';
 import type { Schema } from '../batch/schema.js';
 import type { Implementation } from '../kernels/index.js';
-import { StageError, toError } from '../runtime/errors.js';
+import { InterruptedError, StageError, toError } from '../runtime/errors.js';
 
 export interface StageMetrics {
   readonly place: string;
@@ -30,7 +30,7 @@ export function newMetrics(place: string, type: string, kind: StageMetrics['kind
 /** Errors from a stage carry its place; an error already carrying an upstream place passes unchanged. */
 export function annotate(error: unknown, metrics: StageMetrics): Error {
   const e = toError(error);
-  if (e instanceof StageError || e.name === 'AbortError') return e;
+  if (e instanceof StageError || e instanceof InterruptedError || e.name === 'AbortError') return e;
   return new StageError(metrics.place, metrics.type, e);
 }
 

@@ -10,6 +10,8 @@ export const ExitCode = {
   failure: 1,
   invalidJob: 2,
   badInput: 3,
+  interrupted: 130,
+  terminated: 143,
 } as const;
 
 /** One problem found in a job before data flows: `transforms[1].column: no column "valeu"`. */
@@ -64,6 +66,14 @@ export class StageError extends Error {
   }
 }
 
+/** The run was stopped by a signal (Ctrl-C, SIGTERM). */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
 /** Anything thrown, as an Error. */
 export function toError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new Error(typeof thrown === 'string' ? thrown : JSON.stringify(thrown));
@@ -72,6 +82,7 @@ export function toError(thrown: unknown): Error {
 /** The exit code for an error that ended a run. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof JobError) return ExitCode.invalidJob;
+  if (error instanceof InterruptedError) return error.signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
   const root = error instanceof StageError ? error.cause : error;
   return root instanceof DataError ? ExitCode.badInput : ExitCode.failure;
 }

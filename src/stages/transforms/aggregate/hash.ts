@@ -1,6 +1,6 @@
 /**
- * An open-addressing hash table from a pair of 32-bit words to a dense id (0, 1, 2… in order of
- * first insertion), on typed arrays only: no object and no boxed number per lookup. It keys
+ * An open-addressing hash table from a pair of 32-bit words to an id chosen by the caller
+ * (usually the next dense id), on typed arrays only: no object and no boxed number per lookup. It keys
  * int32, bool, int64/timestamp and float64 values (as their two little-endian words) and pairs
  * of ids (multi-column group keys).
  *
@@ -10,8 +10,8 @@
 const EMPTY = -1;
 
 export class PairTable {
-  /** Number of distinct keys, which is also the next id. */
-  size = 0;
+  /** Number of keys held. */
+  count = 0;
   private mask: number;
   /** Slot s holds key words `keys[2s]`, `keys[2s + 1]` and id `ids[s]` (EMPTY when free). */
   private keys: Int32Array;
@@ -25,8 +25,8 @@ export class PairTable {
     this.ids = new Int32Array(capacity).fill(EMPTY);
   }
 
-  /** The id of key (a, b), inserting it with the next id when absent. */
-  intern(a: number, b: number): number {
+  /** The id of key (a, b); when absent, inserts it with `newId` and returns that. */
+  intern(a: number, b: number, newId: number): number {
     const keys = this.keys;
     const ids = this.ids;
     const mask = this.mask;
@@ -37,12 +37,11 @@ export class PairTable {
       if (keys[2 * slot] === a && keys[2 * slot + 1] === b) return id;
       slot = (slot + 1) & mask;
     }
-    const id = this.size++;
-    ids[slot] = id;
+    ids[slot] = newId;
     keys[2 * slot] = a;
     keys[2 * slot + 1] = b;
-    if (this.size * 2 > mask + 1) this.grow();
-    return id;
+    if (++this.count * 2 > mask + 1) this.grow();
+    return newId;
   }
 
   /** The id of key (a, b), or -1. */
