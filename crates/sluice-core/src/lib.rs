@@ -1,0 +1,51 @@
+//! sluice-core: the columnar kernels behind sluice, in plain Rust.
+//!
+//! This crate knows nothing about Node.js. The `sluice-node` crate is a thin
+//! Node-API shim over it; every kernel here can be tested and benchmarked with
+//! plain `cargo test`.
+//!
+//! Conventions shared by all kernels:
+//! - Validity bitmaps are Arrow-style: LSB-first, bit `i` (byte `i / 8`,
+//!   bit `i % 8`) set means row `i` is valid (non-null); `None` means every
+//!   row is valid. Bits past the last row are ignored.
+//! - Output buffers are allocated by the caller; kernels never allocate.
+//! - Row indices are `u32`, so a column has at most [`MAX_ROWS`] rows.
+//! - Every failure is a [`CoreError`].
+
+pub mod aggregate;
+pub mod compare;
+pub mod error;
+
+pub use aggregate::sum_f64;
+pub use compare::{compare_f64, CmpOp};
+pub use error::CoreError;
+
+/// Largest number of rows a kernel accepts: row indices (and counts of
+/// selected rows) must fit in a `u32`.
+pub const MAX_ROWS: usize = u32::MAX as usize;
+
+/// Number of bytes a validity bitmap needs to cover `rows` rows.
+pub const fn validity_len(rows: usize) -> usize {
+    rows.div_ceil(8)
+}
+
+/// Checks a column's row count and optional validity bitmap; shared by kernels.
+pub(crate) fn check_column(rows: usize, validity: Option<&[u8]>) -> Result<(), CoreError> {
+    if rows > MAX_ROWS {
+        return Err(CoreError::TooManyRows {
+            rows,
+            max: MAX_ROWS,
+        });
+    }
+    if let Some(bitmap) = validity {
+        let needed = validity_len(rows);
+        if bitmap.len() < needed {
+            return Err(CoreError::ValidityTooShort {
+                rows,
+                needed,
+                got: bitmap.len(),
+            });
+        }
+    }
+    Ok(())
+}
