@@ -84,6 +84,9 @@ export class Problems {
   add(problem: string | undefined): void {
     if (problem !== undefined) this.list.push(problem);
   }
+  merge(other: Problems): void {
+    this.list.push(...other.list);
+  }
   verdict(): void {
     if (this.list.length > 0) fail(this.list.join('; '));
   }
