@@ -30,5 +30,22 @@ export { readJobFile, parseJobText, jobFromObject, type JobSpec, type StageSpec,
 export { JobError, DataError, StageError, ExitCode, formatProblem, type Problem } from './runtime/errors.js';
 export { selectKernels, jsKernels, COMPARE_OPS, type Kernels, type CompareOp, type Implementation } from './kernels/index.js';
 export { AtomicFile, InputFile } from './flow/files.js';
+export { testStageContext, testPlanContext, streamOf, collectRows, type TestContextOptions, type TestStageContext, type TestPlanContext } from './testing/context.js';
+export {
+  checkSourceCompliance,
+  checkTransformCompliance,
+  checkSinkCompliance,
+  assertCompliant,
+  ComplianceError,
+  type ComplianceResult,
+  type ComplianceCheck,
+  type HarnessOptions,
+  type Cases,
+  type StageOptions,
+  type Row,
+  type SourceCases,
+  type TransformCases,
+  type SinkCases,
+} from './testing/harness.js';
 
 await builtinsLoaded;
