@@ -149,3 +149,19 @@ export function planAggregate(options: AggregateOptions, input: Schema, ctx: Pic
 export function planSchema(plan: AggregatePlan): Schema {
   return new Schema(plan.fields);
 }
+
+/** A checking context outside a job (a batch's schema met at run time): problems are collected. */
+export function strictPlanContext(): Pick<PlanContext, 'problem' | 'requireColumn'> & { readonly problems: string[] } {
+  const problems: string[] = [];
+  return {
+    problems,
+    problem: (option, message) => problems.push(`${option}: ${message}`),
+    requireColumn: (input, option, name, types) => {
+      const field = input.field(name);
+      if (field === undefined) problems.push(`${option}: no column "${name}" in the input (columns: ${input.names.join(', ')})`);
+      else if (types !== undefined && !types.includes(field.type)) problems.push(`${option}: column "${name}" is ${field.type}; this needs one of ${types.join(', ')}`);
+      else return field;
+      return undefined;
+    },
+  };
+}

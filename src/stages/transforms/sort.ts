@@ -1,0 +1,189 @@
+/**
+ * `sort`: orders all rows by `by` keys, column by column, each ascending or (`desc: true`)
+ * descending. Stable: rows with equal keys keep their input order.
+ *
+ * Order (ARCHITECTURE.md): strings by Unicode code point (UTF-8 byte order), numbers and
+ * timestamps numerically (-0 equals 0), false before true; nulls last in either direction; NaN is
+ * greater than every number, so it comes after +Infinity ascending and first descending, but
+ * always before nulls.
+ *
+ * It needs every row: batches are collected and concatenated, a permutation is computed once
+ * with a comparator over typed arrays (each key turned into a Float64Array of order-preserving
+ * numbers where exact, int64 words otherwise), and rows are emitted in batches of the run's
+ * batch size.
+ */
+import { z } from 'zod';
+import { dictionaryStrings, takeColumn, type Column } from '../../batch/column.js';
+import { concatBatches } from '../../batch/concat.js';
+import { RecordBatch } from '../../batch/record-batch.js';
+import type { Schema } from '../../batch/schema.js';
+import { registerStage, Transform, type PlanContext, type StageContext } from '../../registry/index.js';
+import { dictionaryEncode, stringRanks } from './aggregate/strings.js';
+
+const sortKey = z.strictObject({
+  column: z.string().min(1).describe('Column to sort by'),
+  desc: z.boolean().default(false).describe('Descending (default: ascending); nulls are last either way'),
+});
+
+const options = z.strictObject({
+  by: z.array(sortKey).min(1).describe('Sort keys, most significant first: { column, desc }'),
+});
+
+type Options = z.infer<typeof options>;
+
+export class Sort extends Transform<Options> {
+  static readonly type = 'sort';
+  static readonly description = 'Sorts all rows by key columns (stable; nulls last; NaN above every number)';
+  static readonly options = options;
+  static readonly example = { by: [{ column: 'category' }, { column: 'value', desc: true }] };
+  static {
+    registerStage(this);
+  }
+
+  override outputSchema(input: Schema, ctx: PlanContext): Schema {
+    this.options.by.forEach((key, i) => ctx.requireColumn(input, `by[${i}].column`, key.column));
+    return input;
+  }
+
+  async *transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncGenerator<RecordBatch> {
+    const batches: RecordBatch[] = [];
+    for await (const batch of input) if (batch.numRows > 0) batches.push(batch);
+    if (batches.length === 0) return;
+    const all = concatBatches(batches[0]!.schema, batches);
+    batches.length = 0;
+    const keys = this.options.by.map((key) => sortKeyOf(all.column(key.column), all.numRows, key.desc));
+    const permutation = sortPermutation(keys, all.numRows);
+    for (let start = 0; start < all.numRows; start += ctx.batchSize) {
+      const end = Math.min(all.numRows, start + ctx.batchSize);
+      const indices = permutation.subarray(start, end);
+      // takeColumn, not batch.take: take() returns the batch itself when every row is picked.
+      yield new RecordBatch(all.schema, all.columns.map((c) => takeColumn(c, indices, end - start)), end - start);
+    }
+  }
+}
+
+/**
+ * One sort key over all rows. `ord` holds numbers whose ascending order is the key's order
+ * (already negated for descending); `cls` (when the column has nulls or NaN) puts whole classes
+ * before or after: 0 before 1 before 2. int64/timestamp values beyond ±2^53 are compared by their
+ * words instead (`words`, `desc`).
+ */
+export interface SortKey {
+  readonly ord: Float64Array | null;
+  readonly words: Int32Array | null;
+  readonly cls: Uint8Array | null;
+  readonly desc: boolean;
+}
+
+const NUMBER = 0;
+const NULL = 2;
+
+export function sortKeyOf(column: Column, n: number, desc: boolean): SortKey {
+  const validity = column.validity;
+  let cls: Uint8Array | null = null;
+  const setClass = (i: number, c: number) => {
+    cls ??= new Uint8Array(n).fill(desc ? 1 : NUMBER);
+    cls[i] = c;
+  };
+  if (validity !== null) {
+    for (let i = 0; i < n; i++) if ((validity[i >>> 3]! & (1 << (i & 7))) === 0) setClass(i, NULL);
+  }
+  const sign = desc ? -1 : 1;
+  const ord = new Float64Array(n);
+  switch (column.layout) {
+    case 'float64': {
+      const values = column.values;
+      for (let i = 0; i < n; i++) {
+        const v = values[i]!;
+        // NaN: above every number, so after them ascending (class 1 of 0..2) and first descending (class 0).
+        if (v !== v) {
+          if (cls === null || cls[i] !== NULL) setClass(i, desc ? 0 : 1);
+        } else ord[i] = sign * v;
+      }
+      break;
+    }
+    case 'int32':
+    case 'bool': {
+      const values = column.values;
+      for (let i = 0; i < n; i++) ord[i] = sign * values[i]!;
+      break;
+    }
+    case 'int64':
+    case 'timestamp': {
+      const words = new Int32Array(column.values.buffer, column.values.byteOffset, n * 2);
+      for (let i = 0; i < n; i++) {
+        const hi = words[2 * i + 1]!;
+        // Exact as a double when |value| < 2^53 (high word in [-2^21, 2^21)).
+        if (hi >= 0x200000 || hi < -0x200000) {
+          if (cls !== null && cls[i] === NULL) continue;
+          return { ord: null, words, cls, desc };
+        }
+        ord[i] = sign * (hi * 4294967296 + (words[2 * i]! >>> 0));
+      }
+      break;
+    }
+    case 'utf8':
+    case 'dictionary': {
+      const dict = column.layout === 'utf8' ? dictionaryEncode(column) : column;
+      const ranks = stringRanks(dictionaryStrings(dict.dictionary));
+      const codes = dict.codes;
+      for (let i = 0; i < n; i++) {
+        if (cls !== null && cls[i] === NULL) continue;
+        ord[i] = sign * ranks[codes[i]!]!;
+      }
+      break;
+    }
+  }
+  return { ord, words: null, cls, desc };
+}
+
+/** The stable order of rows 0..n-1 by `keys`. */
+export function sortPermutation(keys: readonly SortKey[], n: number): Uint32Array {
+  const indices = new Array<number>(n);
+  for (let i = 0; i < n; i++) indices[i] = i;
+  const compare = keys.map(comparatorOf);
+  if (compare.length === 1) {
+    const only = compare[0]!;
+    indices.sort((a, b) => only(a, b) || a - b);
+  } else {
+    indices.sort((a, b) => {
+      for (let k = 0; k < compare.length; k++) {
+        const d = compare[k]!(a, b);
+        if (d !== 0) return d;
+      }
+      return a - b;
+    });
+  }
+  return Uint32Array.from(indices);
+}
+
+function comparatorOf(key: SortKey): (a: number, b: number) => number {
+  const { ord, words, cls, desc } = key;
+  let values: (a: number, b: number) => number;
+  if (ord !== null) {
+    values = (a, b) => {
+      const x = ord[a]!;
+      const y = ord[b]!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+  } else {
+    const w = words!;
+    const sign = desc ? -1 : 1;
+    values = (a, b) => {
+      const ha = w[2 * a + 1]!;
+      const hb = w[2 * b + 1]!;
+      if (ha !== hb) return ha < hb ? -sign : sign;
+      const la = w[2 * a]! >>> 0;
+      const lb = w[2 * b]! >>> 0;
+      return la === lb ? 0 : la < lb ? -sign : sign;
+    };
+  }
+  if (cls === null) return values;
+  return (a, b) => {
+    const ca = cls[a]!;
+    const cb = cls[b]!;
+    if (ca !== cb) return ca - cb;
+    // Same class: numbers compare; NaNs are equal to each other, and so are nulls.
+    return ca === (desc ? 1 : NUMBER) ? values(a, b) : 0;
+  };
+}
