@@ -28,9 +28,12 @@ describe('sort: NaN is greater than every number, and still before nulls', () =>
     expect((await sort(s, rows, [{ column: 'k', desc: true }])).map((r) => r.k)).toEqual([NaN, NaN, Infinity, 1, 0.5, -0, -Infinity, null]);
   });
 
-  it('treats -0 and 0 as equal (input order kept)', async () => {
+  it('treats -0 and 0 as equal, and equal infinities as equal (input order kept)', async () => {
     const z = schema({ k: 'float64', seq: 'int32' });
     const out = await sort(z, [{ k: 0, seq: 0 }, { k: -0, seq: 1 }, { k: 0, seq: 2 }], [{ column: 'k', desc: true }]);
     expect(out.map((r) => r.seq)).toEqual([0, 1, 2]);
+    const inf = [Infinity, -Infinity, Infinity, -Infinity, 1].map((k, seq) => ({ k, seq }));
+    expect((await sort(z, inf, [{ column: 'k' }])).map((r) => r.seq)).toEqual([1, 3, 4, 0, 2]);
+    expect((await sort(z, inf, [{ column: 'k', desc: true }])).map((r) => r.seq)).toEqual([0, 2, 4, 1, 3]);
   });
 });

@@ -7,10 +7,10 @@
  * greater than every number, so it comes after +Infinity ascending and first descending, but
  * always before nulls.
  *
- * It needs every row: batches are collected and concatenated, a permutation is computed once
- * with a comparator over typed arrays (each key turned into a Float64Array of order-preserving
- * numbers where exact, int64 words otherwise), and rows are emitted in batches of the run's
- * batch size.
+ * It needs every row: batches are collected and concatenated, a stable permutation is computed
+ * once over typed arrays (each key turned into a Float64Array of order-preserving numbers where
+ * exact — dictionary ranks for strings —, int64 words otherwise; see {@link sortPermutation}),
+ * and rows are emitted in batches of the run's batch size.
  */
 import { z } from 'zod';
 import { dictionaryStrings, takeColumn, type Column } from '../../batch/column.js';
@@ -18,6 +18,7 @@ import { concatBatches } from '../../batch/concat.js';
 import { RecordBatch } from '../../batch/record-batch.js';
 import type { Schema } from '../../batch/schema.js';
 import { registerStage, Transform, type PlanContext, type StageContext } from '../../registry/index.js';
+import { PairTable } from './aggregate/hash.js';
 import { dictionaryEncode, stringRanks } from './aggregate/strings.js';
 
 const sortKey = z.strictObject({
@@ -137,24 +138,71 @@ export function sortKeyOf(column: Column, n: number, desc: boolean): SortKey {
   return { ord, words: null, cls, desc };
 }
 
-/** The stable order of rows 0..n-1 by `keys`. */
+/**
+ * The stable order of rows 0..n-1 by `keys`.
+ *
+ * Fast path (every key exact as doubles, and n < ~5·10^7): each key becomes a rank per row (a
+ * native sort of a copy of its numbers, then a hash lookup per row; classes for NaN and null on
+ * top), then an LSD pass per key, last key first: `rank·n + position` packed in one double and
+ * sorted natively — no comparator call, stable because position breaks ties. Measured on 1M
+ * rows by one float key: 700-1,000 ms with a comparator, ~350 ms this way. Otherwise (int64
+ * keys beyond ±2^53) a comparator sort with the row index as the last tie-break.
+ */
 export function sortPermutation(keys: readonly SortKey[], n: number): Uint32Array {
+  if (keys.every((key) => key.ord !== null) && 3 * n * n + n <= Number.MAX_SAFE_INTEGER) {
+    let permutation = new Uint32Array(n);
+    for (let i = 0; i < n; i++) permutation[i] = i;
+    const packed = new Float64Array(n);
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const rank = ranksOf(keys[k]!, n);
+      for (let p = 0; p < n; p++) packed[p] = rank[permutation[p]!]! * n + p;
+      packed.sort();
+      const next = new Uint32Array(n);
+      for (let p = 0; p < n; p++) next[p] = permutation[packed[p]! % n]!;
+      permutation = next;
+    }
+    return permutation;
+  }
   const indices = new Array<number>(n);
   for (let i = 0; i < n; i++) indices[i] = i;
   const compare = keys.map(comparatorOf);
-  if (compare.length === 1) {
-    const only = compare[0]!;
-    indices.sort((a, b) => only(a, b) || a - b);
-  } else {
-    indices.sort((a, b) => {
-      for (let k = 0; k < compare.length; k++) {
-        const d = compare[k]!(a, b);
-        if (d !== 0) return d;
-      }
-      return a - b;
-    });
-  }
+  indices.sort((a, b) => {
+    for (let k = 0; k < compare.length; k++) {
+      const d = compare[k]!(a, b);
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
   return Uint32Array.from(indices);
+}
+
+/**
+ * Each row's rank by `key` (equal keys, equal rank): class·n + the position of its number among
+ * all the key's numbers sorted. Below 3n.
+ */
+function ranksOf(key: SortKey, n: number): Float64Array {
+  const ord = key.ord!;
+  // Sorted natively; each distinct number's first position is its rank, found again per row
+  // through a hash table on the number's words (a binary search per row measured 2-3x slower).
+  const sorted = ord.slice().sort();
+  const sortedWords = new Int32Array(sorted.buffer);
+  const table = new PairTable();
+  for (let i = 0; i < n; i++) {
+    const x = sorted[i]!;
+    if (i > 0 && x === sorted[i - 1]) continue; // -0 and 0 are one number
+    if (x === 0) table.intern(0, 0, i);
+    else table.intern(sortedWords[2 * i]!, sortedWords[2 * i + 1]!, i);
+  }
+  const words = new Int32Array(ord.buffer, ord.byteOffset, 2 * n);
+  const ranks = new Float64Array(n);
+  for (let i = 0; i < n; i++) ranks[i] = ord[i] === 0 ? table.find(0, 0) : table.find(words[2 * i]!, words[2 * i + 1]!);
+  const cls = key.cls;
+  if (cls !== null) {
+    const numbers = key.desc ? 1 : NUMBER;
+    // Rows outside the number class tie within their class.
+    for (let i = 0; i < n; i++) ranks[i] = cls[i]! * n + (cls[i] === numbers ? ranks[i]! : 0);
+  }
+  return ranks;
 }
 
 function comparatorOf(key: SortKey): (a: number, b: number) => number {

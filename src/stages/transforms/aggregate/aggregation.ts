@@ -156,7 +156,12 @@ export class GroupedAggregation {
             rowsCounted = true;
             break;
           }
-          if (slots.sum >= 0) k.sumF64(column.values, validity, gids, 0, n, st, stride, slots.sum);
+          if (slots.sum >= 0) {
+            if (validity === null && !rowsCounted) {
+              k.countSumF64(column.values, gids, 0, n, st, stride, 0, slots.sum);
+              rowsCounted = true;
+            } else k.sumF64(column.values, validity, gids, 0, n, st, stride, slots.sum);
+          }
           if (slots.min >= 0) k.minF64(column.values, validity, gids, 0, n, st, stride, slots.min);
           if (slots.max >= 0) k.maxF64(column.values, validity, gids, 0, n, st, stride, slots.max);
           break;
@@ -287,9 +292,19 @@ export class GroupedAggregation {
     const sw = this.words;
     const stride = this.layout.stride;
     let order = this.grouper.order();
-    // Groups of no rows exist only as unused dictionary entries of a utf8 key (see Grouper.assign).
-    if (plan.keys.length > 0) order = order.filter((g) => st[g * stride]! > 0);
+    // Groups of no rows exist only as unused dictionary entries of a single utf8 key (see Grouper.assign).
+    if (plan.keys.length === 1 && plan.keys[0]!.type === 'utf8') order = order.filter((g) => st[g * stride]! > 0);
     const count = order.length;
+    // Every group's slots copied once into output order (one random access per group, not per
+    // slot), as words so that the word slots keep their bit patterns.
+    const sorted = new Float64Array(count * stride);
+    const sortedWords = new Int32Array(sorted.buffer);
+    const width = 2 * stride;
+    for (let r = 0; r < count; r++) {
+      const from = order[r]! * width;
+      const to = r * width;
+      for (let w = 0; w < width; w++) sortedWords[to + w] = sw[from + w]!;
+    }
     const columns: Column[] = plan.keys.map((_, j) => {
       const locals = this.grouper.localIdsOf(j);
       const codes = new Int32Array(count);
@@ -299,7 +314,7 @@ export class GroupedAggregation {
     /** Slot `o` of every output row's group. */
     const gather = (o: number): Float64Array => {
       const out = new Float64Array(count);
-      for (let r = 0; r < count; r++) out[r] = st[order[r]! * stride + o]!;
+      for (let r = 0; r < count; r++) out[r] = sorted[r * stride + o]!;
       return out;
     };
     const rows = gather(0);
@@ -346,9 +361,9 @@ export class GroupedAggregation {
               const out = new Int32Array(values.buffer);
               for (let r = 0; r < count; r++) {
                 if (valid[r] === 0) continue;
-                const at = 2 * (order[r]! * stride + wordSlot);
-                out[2 * r] = sw[at]!;
-                out[2 * r + 1] = sw[at + 1]!;
+                const at = 2 * (r * stride + wordSlot);
+                out[2 * r] = sortedWords[at]!;
+                out[2 * r + 1] = sortedWords[at + 1]!;
               }
               columns.push({ layout: vp.type, values, validity });
               break;
@@ -370,13 +385,12 @@ export class GroupedAggregation {
     const stride = this.layout.stride;
     const state = new Float64Array(capacity * stride);
     state.set(this.state);
-    // Copied as words, so that the word slots' bit patterns are kept exactly.
+    // New groups from the identity template, as words (so word slots keep their bit patterns),
+    // doubling the filled run with copyWithin: a few memmoves, not a loop per group.
     const words = new Int32Array(state.buffer);
-    const empty = new Int32Array(this.empty.buffer);
-    const width = 2 * stride;
-    for (let at = this.capacity * width; at < words.length; at += width) {
-      for (let w = 0; w < width; w++) words[at + w] = empty[w]!;
-    }
+    const start = this.capacity * 2 * stride;
+    words.set(new Int32Array(this.empty.buffer), start);
+    for (let filled = 2 * stride; start + filled < words.length; filled *= 2) words.copyWithin(start + filled, start, start + filled);
     this.state = state;
     this.words = words;
     this.capacity = capacity;

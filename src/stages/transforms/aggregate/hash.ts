@@ -1,10 +1,12 @@
 /**
  * An open-addressing hash table from a pair of 32-bit words to an id chosen by the caller
- * (usually the next dense id), on typed arrays only: no object and no boxed number per lookup. It keys
- * int32, bool, int64/timestamp and float64 values (as their two little-endian words) and pairs
- * of ids (multi-column group keys).
+ * (usually the next dense id), on typed arrays only: no object and no boxed number per lookup. It
+ * keys int32, bool, int64/timestamp and float64 values (as their two little-endian words) and
+ * pairs of ids (multi-column group keys).
  *
- * Linear probing, power-of-two capacity, load factor at most 1/2.
+ * Linear probing, power-of-two capacity, load factor at most 1/2. A slot is four consecutive
+ * words (key a, key b, id, unused), so a probe touches one cache line: with millions of keys the
+ * table is far larger than the caches and every lookup is a miss, so that is what counts.
  */
 
 const EMPTY = -1;
@@ -13,73 +15,75 @@ export class PairTable {
   /** Number of keys held. */
   count = 0;
   private mask: number;
-  /** Slot s holds key words `keys[2s]`, `keys[2s + 1]` and id `ids[s]` (EMPTY when free). */
-  private keys: Int32Array;
-  private ids: Int32Array;
+  /** Slot s: `slots[4s]` = a, `slots[4s + 1]` = b, `slots[4s + 2]` = id (EMPTY when free). */
+  private slots: Int32Array;
 
   constructor(expected = 16) {
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
     this.mask = capacity - 1;
-    this.keys = new Int32Array(capacity * 2);
-    this.ids = new Int32Array(capacity).fill(EMPTY);
+    this.slots = emptySlots(capacity);
   }
 
   /** The id of key (a, b); when absent, inserts it with `newId` and returns that. */
   intern(a: number, b: number, newId: number): number {
-    const keys = this.keys;
-    const ids = this.ids;
+    const slots = this.slots;
     const mask = this.mask;
-    let slot = hash(a, b) & mask;
+    const wrap = (mask << 2) | 3;
+    let at = (hash(a, b) & mask) << 2;
     for (;;) {
-      const id = ids[slot]!;
+      const id = slots[at + 2]!;
       if (id === EMPTY) break;
-      if (keys[2 * slot] === a && keys[2 * slot + 1] === b) return id;
-      slot = (slot + 1) & mask;
+      if (slots[at] === a && slots[at + 1] === b) return id;
+      at = (at + 4) & wrap;
     }
-    ids[slot] = newId;
-    keys[2 * slot] = a;
-    keys[2 * slot + 1] = b;
+    slots[at] = a;
+    slots[at + 1] = b;
+    slots[at + 2] = newId;
     if (++this.count * 2 > mask + 1) this.grow();
     return newId;
   }
 
   /** The id of key (a, b), or -1. */
   find(a: number, b: number): number {
-    const keys = this.keys;
-    const ids = this.ids;
+    const slots = this.slots;
     const mask = this.mask;
-    let slot = hash(a, b) & mask;
+    const wrap = (mask << 2) | 3;
+    let at = (hash(a, b) & mask) << 2;
     for (;;) {
-      const id = ids[slot]!;
+      const id = slots[at + 2]!;
       if (id === EMPTY) return -1;
-      if (keys[2 * slot] === a && keys[2 * slot + 1] === b) return id;
-      slot = (slot + 1) & mask;
+      if (slots[at] === a && slots[at + 1] === b) return id;
+      at = (at + 4) & wrap;
     }
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldIds = this.ids;
-    const capacity = oldIds.length * 2;
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
     const mask = capacity - 1;
-    const keys = new Int32Array(capacity * 2);
-    const ids = new Int32Array(capacity).fill(EMPTY);
-    for (let s = 0; s < oldIds.length; s++) {
-      const id = oldIds[s]!;
+    const wrap = (mask << 2) | 3;
+    const slots = emptySlots(capacity);
+    for (let s = 0; s < old.length; s += 4) {
+      const id = old[s + 2]!;
       if (id === EMPTY) continue;
-      const a = oldKeys[2 * s]!;
-      const b = oldKeys[2 * s + 1]!;
-      let slot = hash(a, b) & mask;
-      while (ids[slot] !== EMPTY) slot = (slot + 1) & mask;
-      ids[slot] = id;
-      keys[2 * slot] = a;
-      keys[2 * slot + 1] = b;
+      const a = old[s]!;
+      const b = old[s + 1]!;
+      let at = (hash(a, b) & mask) << 2;
+      while (slots[at + 2] !== EMPTY) at = (at + 4) & wrap;
+      slots[at] = a;
+      slots[at + 1] = b;
+      slots[at + 2] = id;
     }
-    this.keys = keys;
-    this.ids = ids;
+    this.slots = slots;
     this.mask = mask;
   }
+}
+
+function emptySlots(capacity: number): Int32Array {
+  const slots = new Int32Array(capacity * 4);
+  for (let s = 2; s < slots.length; s += 4) slots[s] = EMPTY;
+  return slots;
 }
 
 /** A 32-bit mix of two words (murmur3 finaliser over a multiplicative combine). */

@@ -92,6 +92,33 @@ export function statsF64(values: Float64Array, gids: Int32Array, start: number, 
   }
 }
 
+/**
+ * Row count and sum of a null-free float column in one pass (unrolled by four): one cache line
+ * per row instead of two when the groups outgrow the caches (100K groups: 245 → ~170 ms per 10M rows).
+ */
+export function countSumF64(values: Float64Array, gids: Int32Array, start: number, end: number, st: Float64Array, stride: number, oRows: number, oSum: number): void {
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    let g = gids[i]! * stride;
+    st[g + oRows]!++;
+    st[g + oSum]! += values[i]!;
+    g = gids[i + 1]! * stride;
+    st[g + oRows]!++;
+    st[g + oSum]! += values[i + 1]!;
+    g = gids[i + 2]! * stride;
+    st[g + oRows]!++;
+    st[g + oSum]! += values[i + 2]!;
+    g = gids[i + 3]! * stride;
+    st[g + oRows]!++;
+    st[g + oSum]! += values[i + 3]!;
+  }
+  for (; i < end; i++) {
+    const g = gids[i]! * stride;
+    st[g + oRows]!++;
+    st[g + oSum]! += values[i]!;
+  }
+}
+
 /** Float sums into slot `o`, added in row order. */
 export function sumF64(values: Float64Array, validity: Validity, gids: Int32Array, start: number, end: number, st: Float64Array, stride: number, o: number): void {
   if (validity === null) {

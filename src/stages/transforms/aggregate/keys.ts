@@ -369,6 +369,27 @@ export class Grouper {
     const table = this.tables[k - 2]!;
     const last = locals[k - 1]!;
     let groups = this.groups;
+    if (k === 2) {
+      // Two keys (the common case): the new group's local ids are the pair itself.
+      let keys0 = this.groupKeys[0]!;
+      let keys1 = this.groupKeys[1]!;
+      for (let i = 0; i < n; i++) {
+        const a = previous[i]!;
+        const b = last[i]!;
+        const id = table.intern(a, b, groups);
+        if (id === groups) {
+          if (groups === keys0.length) {
+            this.groupKeys = [(keys0 = grown(keys0, groups * 2)), (keys1 = grown(keys1, groups * 2))];
+          }
+          keys0[groups] = a;
+          keys1[groups] = b;
+          groups++;
+        }
+        out[i] = id;
+      }
+      this.groups = groups;
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const id = table.intern(previous[i]!, last[i]!, groups);
       if (id === groups) {
@@ -464,8 +485,23 @@ function copyDictionary(d: KeyDictionary): KeyDictionary {
   }
 }
 
+/** Ids below this pack beside an int32 value into one double (2^21). */
+const PACK_IDS = 2097152;
+
 /** Rank of each local id of `d` in key order (distinct values: distinct ranks; null last). */
 export function keyRanks(d: KeyDictionary): Int32Array {
+  const nullId = d.nullId;
+  if ((d.type === 'int32' || d.type === 'bool') && d.size <= PACK_IDS) {
+    // (value + 2^31)·2^21 + id is exact in a double: one native numeric sort, no comparator.
+    const packed = new Float64Array(d.size);
+    let m = 0;
+    for (let id = 0; id < d.size; id++) if (id !== nullId) packed[m++] = (d.values[id]! + 2147483648) * PACK_IDS + id;
+    const sorted = packed.subarray(0, m).sort();
+    const ranks = new Int32Array(d.size);
+    for (let r = 0; r < m; r++) ranks[sorted[r]! % PACK_IDS] = r;
+    if (nullId >= 0) ranks[nullId] = m;
+    return ranks;
+  }
   let compare: (a: number, b: number) => number;
   switch (d.type) {
     case 'utf8': {
@@ -484,7 +520,6 @@ export function keyRanks(d: KeyDictionary): Int32Array {
       compare = (a, b) => compareNumbersNaNLast(v[a]!, v[b]!);
     }
   }
-  const nullId = d.nullId;
   const order = Array.from({ length: d.size }, (_, i) => i).sort((a, b) => (a === nullId ? 1 : b === nullId ? -1 : compare(a, b)));
   const ranks = new Int32Array(d.size);
   for (let r = 0; r < order.length; r++) ranks[order[r]!] = r;
