@@ -38,7 +38,7 @@ export function columnLength(column: Column): number {
   }
 }
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 const decodedDictionaries = new WeakMap<Utf8Column, string[]>();
 
