@@ -4,9 +4,10 @@
  * Each key column has an index that gives every distinct value (null included: a null key is its
  * own group) a dense local id, in order of first appearance:
  *
- * - utf8 in dictionary layout: each batch's dictionary is mapped to local ids lazily (an Int32Array
- *   indexed by dictionary code, -1 until the code is first met, cached per dictionary object), so
- *   the row loop is one array read per row; plain utf8 is dictionary-encoded per batch first;
+ * - utf8 in dictionary layout: each dictionary object is mapped to local ids once (an Int32Array
+ *   indexed by dictionary code, cached per dictionary object), so the row loop is one array read
+ *   per row — none at all when the codes already are the local ids; small dictionaries are
+ *   interned whole, large ones lazily (see Utf8Index); plain utf8 is dictionary-encoded per batch;
  * - int32 and bool: a plain array indexed by value when 0 <= value < 2^20 (the perfect-hash case:
  *   small ids, codes), a {@link PairTable} otherwise;
  * - int64, timestamp, float64: a {@link PairTable} on the value's two 32-bit words (float64 with
@@ -19,7 +20,7 @@
  * indexes themselves are rebuilt from them ({@link Grouper.fromData}).
  */
 import { encodeStrings } from '../../../batch/builder.js';
-import { dictionaryStrings, type Column, type Utf8Column } from '../../../batch/column.js';
+import { dictionaryStrings, utf8At, type Column, type Utf8Column } from '../../../batch/column.js';
 import type { DataType } from '../../../batch/schema.js';
 import { PairTable } from './hash.js';
 import { compareCodePoints, compareNumbersNaNLast } from './order.js';
@@ -40,6 +41,9 @@ export interface GroupKeysData {
   /** With two or more key columns: per column, the local id of each group. Empty otherwise. */
   readonly groupKeys: readonly Int32Array[];
 }
+
+/** A utf8 dictionary up to this size (or up to its batch's rows) is interned whole on first sight. */
+const EAGER_DICTIONARY = 4096;
 
 /** Values in 0..DIRECT_LIMIT-1 of an int32/bool key go through a plain array. */
 const DIRECT_LIMIT = 1 << 20;
@@ -104,17 +108,25 @@ class Utf8Index extends KeyIndex {
     if (column.layout === 'utf8') column = dictionaryEncode(column);
     if (column.layout !== 'dictionary') throw new TypeError(`aggregate: expected a utf8 key column, got ${column.layout}`);
     const dictionary = column.dictionary;
+    const size = dictionary.offsets.length - 1;
     let entry = this.maps.get(dictionary);
     if (entry === undefined) {
-      // Every entry is interned, in dictionary order, once per dictionary object: the first
-      // dictionary gets ids 0..d-1, so its codes are the local ids and the row loop disappears.
-      // Entries no row uses become groups of zero rows, which `finish` leaves out.
-      const strings = dictionaryStrings(dictionary);
-      const map = new Int32Array(strings.length);
-      let identity = true;
-      for (let c = 0; c < strings.length; c++) {
-        map[c] = this.intern(strings[c]!);
-        if (map[c] !== c) identity = false;
+      const map = new Int32Array(size);
+      let identity = false;
+      if (size <= Math.max(n, EAGER_DICTIONARY)) {
+        // A dictionary no larger than its batch is interned whole, in dictionary order, once per
+        // dictionary object: the first one gets ids 0..d-1, so its codes are the local ids and the
+        // row loop disappears. Entries no row uses become groups of zero rows, left out by `finish`.
+        const strings = dictionaryStrings(dictionary);
+        identity = true;
+        for (let c = 0; c < size; c++) {
+          map[c] = this.intern(strings[c]!);
+          if (map[c] !== c) identity = false;
+        }
+      } else {
+        // A larger one (a big shared dictionary under a filtered batch, say) is mapped lazily:
+        // only the codes rows use are decoded and interned.
+        map.fill(-1);
       }
       entry = { map, identity };
       this.maps.set(dictionary, entry);
@@ -124,10 +136,22 @@ class Utf8Index extends KeyIndex {
     const validity = column.validity;
     if (validity === null) {
       if (identity) return codes;
-      for (let i = 0; i < n; i++) out[i] = map[codes[i]!]!;
+      for (let i = 0; i < n; i++) {
+        const code = codes[i]!;
+        let id = map[code]!;
+        if (id < 0) id = map[code] = this.intern(utf8At(dictionary, code));
+        out[i] = id;
+      }
     } else {
       for (let i = 0; i < n; i++) {
-        out[i] = (validity[i >>> 3]! & (1 << (i & 7))) === 0 ? this.nullLocal() : map[codes[i]!]!;
+        if ((validity[i >>> 3]! & (1 << (i & 7))) === 0) {
+          out[i] = this.nullLocal();
+          continue;
+        }
+        const code = codes[i]!;
+        let id = map[code]!;
+        if (id < 0) id = map[code] = this.intern(utf8At(dictionary, code));
+        out[i] = id;
       }
     }
     return out;
