@@ -43,3 +43,10 @@ describe('take', () => {
     expect(picked.toRows()).toEqual([rows[99], rows[0], rows[7], rows[7]]);
   });
 });
+
+describe('take of every row', () => {
+  it('in another order reorders them (no shortcut for a full-length selection)', () => {
+    const batch = RecordBatch.fromRows(s, rows.slice(0, 3));
+    expect(batch.take(new Uint32Array([2, 1, 0])).toRows()).toEqual([rows[2], rows[1], rows[0]]);
+  });
+});

@@ -11,15 +11,6 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-/** Writes `text` to in.ndjson, plans the source (no problems expected) and reads every row. */
-async function read(text: string | Uint8Array, options: Record<string, unknown> = {}) {
-  await writeFile(join(dir, 'in.ndjson'), text);
-  const source = new NdjsonSource(NdjsonSource.options.parse({ path: 'in.ndjson', ...options }));
-  const plan = testPlanContext({ baseDir: dir });
-  const schema = await source.schema(plan);
-  expect(plan.problems).toEqual([]);
-  return { schema: schema.toJSON(), rows: await collectRows(source.stream(testStageContext({ schema, baseDir: dir }))) };
-}
 import type { RecordBatch } from '../src/batch/record-batch.js';
 
 async function batchSizes(text: string, batchSize: number, chunkSize?: number): Promise<{ sizes: number[]; ids: unknown[] }> {

@@ -83,9 +83,8 @@ export class RecordBatch<S extends Schema = Schema> {
     return new RecordBatch(this.schema, this.columns.map((c) => sliceColumn(c, from, to)), to - from);
   }
 
-  /** The rows at `indices[0..count)`, in that order. */
+  /** The rows at `indices[0..count)`, in that order, copied into new buffers. */
   take(indices: ArrayLike<number>, count = indices.length): RecordBatch<S> {
-    if (count === this.numRows) return this;
     return new RecordBatch(this.schema, this.columns.map((c) => takeColumn(c, indices, count)), count);
   }
 

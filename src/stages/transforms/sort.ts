@@ -13,7 +13,7 @@
  * and rows are emitted in batches of the run's batch size.
  */
 import { z } from 'zod';
-import { dictionaryStrings, takeColumn, type Column } from '../../batch/column.js';
+import { dictionaryStrings, type Column } from '../../batch/column.js';
 import { concatBatches } from '../../batch/concat.js';
 import { RecordBatch } from '../../batch/record-batch.js';
 import type { Schema } from '../../batch/schema.js';
@@ -56,9 +56,7 @@ export class Sort extends Transform<Options> {
     const permutation = sortPermutation(keys, all.numRows);
     for (let start = 0; start < all.numRows; start += ctx.batchSize) {
       const end = Math.min(all.numRows, start + ctx.batchSize);
-      const indices = permutation.subarray(start, end);
-      // takeColumn, not batch.take: take() returns the batch itself when every row is picked.
-      yield new RecordBatch(all.schema, all.columns.map((c) => takeColumn(c, indices, end - start)), end - start);
+      yield all.take(permutation.subarray(start, end));
     }
   }
 }

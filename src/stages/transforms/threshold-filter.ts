@@ -47,7 +47,8 @@ export class ThresholdFilter extends BatchTransform<Options> {
     const column = batch.column(this.options.column);
     if (this.selection.length < batch.numRows) this.selection = new Uint32Array(ctx.batchSize > batch.numRows ? ctx.batchSize : batch.numRows);
     const count = select(column, this.options.op, this.options.value, this.selection, ctx);
-    return batch.take(this.selection, count);
+    // A selection as long as the batch is every row in order: nothing to copy.
+    return count === batch.numRows ? batch : batch.take(this.selection, count);
   }
 }
 
