@@ -28,3 +28,13 @@ describe('nulls', () => {
     expect(() => RecordBatch.fromRows(schema({ a: 'int64' }), [{ a: 2n ** 63n }])).toThrow('field "a" must be int64');
   });
 });
+
+describe('an all-null utf8 column', () => {
+  it('keeps every dictionary code in range', () => {
+    const column = RecordBatch.fromRows(schema({ s: 'utf8' }), [{ s: null }, { s: null }]).column('s');
+    expect(column.layout).toBe('dictionary');
+    if (column.layout !== 'dictionary') return;
+    const entries = column.dictionary.offsets.length - 1;
+    expect(Array.from(column.codes).every((code) => code < entries)).toBe(true);
+  });
+});

@@ -48,77 +48,46 @@ abstract class Builder<T> {
   }
 }
 
-abstract class TypedBuilder<V, A extends Typed> extends Builder<V> {
-  protected values: A;
-  constructor(private readonly make: (n: number) => A, capacity: number) {
+type FixedLayout = 'int32' | 'float64' | 'int64' | 'timestamp' | 'bool';
+
+/** Values of one fixed width in a growing typed array; `encode` maps a row value to its element. */
+class FixedWidthBuilder<V> extends Builder<V> {
+  private values: Typed;
+  constructor(
+    private readonly layout: FixedLayout,
+    private readonly make: (length: number) => Typed,
+    private readonly encode: (value: V) => number | bigint,
+    private readonly zero: number | bigint,
+    capacity: number,
+  ) {
     super();
     this.values = make(Math.max(capacity, 16));
   }
-  protected grow(): void {
-    const grown = this.make(this.values.length * 2);
-    grown.set(this.values as never);
-    this.values = grown;
+
+  append(value: V): void {
+    this.push(this.encode(value));
+    this.markValid(this.length - 1);
   }
-  protected finishValues(): A {
-    return this.values.slice(0, this.length) as A;
+
+  protected pushDefault(): void {
+    this.push(this.zero);
+  }
+
+  private push(element: number | bigint): void {
+    if (this.length === this.values.length) {
+      const grown = this.make(this.values.length * 2);
+      grown.set(this.values as never);
+      this.values = grown;
+    }
+    (this.values as unknown as (number | bigint)[])[this.length++] = element;
+  }
+
+  finish(): Column {
+    return { layout: this.layout, values: this.values.slice(0, this.length), validity: this.finishValidity() } as Column;
   }
 }
 
-class Float64Builder extends TypedBuilder<number, Float64Array> {
-  constructor(capacity: number) { super((n) => new Float64Array(n), capacity); }
-  append(value: number): void {
-    if (this.length === this.values.length) this.grow();
-    this.markValid(this.length);
-    this.values[this.length++] = value;
-  }
-  protected pushDefault(): void {
-    if (this.length === this.values.length) this.grow();
-    this.values[this.length++] = 0;
-  }
-  finish(): Column { return { layout: 'float64', values: this.finishValues(), validity: this.finishValidity() }; }
-}
-
-class Int32Builder extends TypedBuilder<number, Int32Array> {
-  constructor(capacity: number) { super((n) => new Int32Array(n), capacity); }
-  append(value: number): void {
-    if (this.length === this.values.length) this.grow();
-    this.markValid(this.length);
-    this.values[this.length++] = value;
-  }
-  protected pushDefault(): void {
-    if (this.length === this.values.length) this.grow();
-    this.values[this.length++] = 0;
-  }
-  finish(): Column { return { layout: 'int32', values: this.finishValues(), validity: this.finishValidity() }; }
-}
-
-class BigIntBuilder extends TypedBuilder<bigint, BigInt64Array> {
-  constructor(private readonly layout: 'int64' | 'timestamp', capacity: number) { super((n) => new BigInt64Array(n), capacity); }
-  append(value: bigint): void {
-    if (this.length === this.values.length) this.grow();
-    this.markValid(this.length);
-    this.values[this.length++] = value;
-  }
-  protected pushDefault(): void {
-    if (this.length === this.values.length) this.grow();
-    this.values[this.length++] = 0n;
-  }
-  finish(): Column { return { layout: this.layout, values: this.finishValues(), validity: this.finishValidity() }; }
-}
-
-class BoolBuilder extends TypedBuilder<boolean, Uint8Array> {
-  constructor(capacity: number) { super((n) => new Uint8Array(n), capacity); }
-  append(value: boolean): void {
-    if (this.length === this.values.length) this.grow();
-    this.markValid(this.length);
-    this.values[this.length++] = value ? 1 : 0;
-  }
-  protected pushDefault(): void {
-    if (this.length === this.values.length) this.grow();
-    this.values[this.length++] = 0;
-  }
-  finish(): Column { return { layout: 'bool', values: this.finishValues(), validity: this.finishValidity() }; }
-}
+const same = <T>(value: T): T => value;
 
 const encoder = new TextEncoder();
 
@@ -151,7 +120,9 @@ class Utf8Builder extends Builder<string> {
     this.codes[this.length++] = code;
   }
   finish(): Column {
-    return { layout: 'dictionary', codes: this.codes.slice(0, this.length), dictionary: encodeStrings(this.strings), validity: this.finishValidity() };
+    // Null rows hold code 0; an all-null column gets one entry so that every code is in range.
+    const strings = this.strings.length === 0 && this.length > 0 ? [''] : this.strings;
+    return { layout: 'dictionary', codes: this.codes.slice(0, this.length), dictionary: encodeStrings(strings), validity: this.finishValidity() };
   }
 }
 
@@ -188,11 +159,11 @@ export interface BuilderFor {
 
 export function builderFor<T extends DataType>(type: T, capacity = 1024): BuilderFor[T] {
   const builders: { [K in DataType]: () => BuilderFor[K] } = {
-    int32: () => new Int32Builder(capacity),
-    float64: () => new Float64Builder(capacity),
-    int64: () => new BigIntBuilder('int64', capacity),
-    timestamp: () => new BigIntBuilder('timestamp', capacity),
-    bool: () => new BoolBuilder(capacity),
+    int32: () => new FixedWidthBuilder<number>('int32', (n) => new Int32Array(n), same, 0, capacity),
+    float64: () => new FixedWidthBuilder<number>('float64', (n) => new Float64Array(n), same, 0, capacity),
+    int64: () => new FixedWidthBuilder<bigint>('int64', (n) => new BigInt64Array(n), same, 0n, capacity),
+    timestamp: () => new FixedWidthBuilder<bigint>('timestamp', (n) => new BigInt64Array(n), same, 0n, capacity),
+    bool: () => new FixedWidthBuilder<boolean>('bool', (n) => new Uint8Array(n), (v) => (v ? 1 : 0), 0, capacity),
     utf8: () => new Utf8Builder(capacity),
   };
   return builders[type]() as BuilderFor[T];
