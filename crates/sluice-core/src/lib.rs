@@ -14,6 +14,7 @@
 
 pub mod aggregate;
 pub mod compare;
+pub mod csv;
 pub mod error;
 
 pub use aggregate::sum_f64;

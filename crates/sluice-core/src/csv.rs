@@ -1,0 +1,788 @@
+//! CSV records from bytes straight into typed columns.
+//!
+//! The unit of work is "parse the whole records of this byte range into
+//! column buffers, from row `at` on": a streaming reader calls it once per
+//! window of the file, and a worker given a byte range that starts and ends
+//! on record boundaries can call it once for its range.
+//!
+//! The grammar, nulls, value syntax and error texts are those of the
+//! TypeScript reader (`src/stages/sources/csv.ts` and `csv/tokenizer.ts`,
+//! `csv/values.ts`): both must give identical columns and identical errors,
+//! so any change here is a change there too.
+//!
+//! - A record ends at LF, CRLF or a lone CR, or at the end of the input when
+//!   `eof`. A record cut off by the end of a non-final window is left
+//!   unconsumed for the next call.
+//! - A field starting with `"` is quoted (`""` inside is one quote); after the
+//!   closing quote only a delimiter or a line break may follow. Any other
+//!   field runs to the next delimiter or line break.
+//! - An empty line is a null value when records have one field, else skipped.
+//! - An empty unquoted field is null; a quoted empty field is `""` in a utf8
+//!   column and null in any other.
+//! - utf8 columns are dictionary-encoded: codes in first-appearance order.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use rustc_hash::FxBuildHasher;
+
+const LF: u8 = b'\n';
+const CR: u8 = b'\r';
+const QUOTE: u8 = b'"';
+
+/// The column types a CSV column can be read as (`timestamp` reads as int64).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvType {
+    Int32,
+    Int64,
+    Float64,
+    Bool,
+    Utf8,
+}
+
+impl CsvType {
+    /// Names as in the job file; `timestamp` is epoch milliseconds in an int64.
+    pub fn from_name(name: &str) -> Option<CsvType> {
+        Some(match name {
+            "int32" => CsvType::Int32,
+            "int64" | "timestamp" => CsvType::Int64,
+            "float64" => CsvType::Float64,
+            "bool" => CsvType::Bool,
+            "utf8" => CsvType::Utf8,
+            _ => return None,
+        })
+    }
+}
+
+/// Where one column's values of a batch go. Buffers are owned by the caller
+/// (in sluice, JS-allocated typed arrays), so a finished batch needs no copy.
+pub enum ColumnBuf<'a> {
+    Int32(&'a mut [i32]),
+    Int64(&'a mut [i64]),
+    Float64(&'a mut [f64]),
+    /// One byte per value, 1 or 0.
+    Bool(&'a mut [u8]),
+    /// Dictionary codes; the dictionary itself is held by the parser.
+    Utf8(&'a mut [i32]),
+}
+
+impl ColumnBuf<'_> {
+    fn len(&self) -> usize {
+        match self {
+            ColumnBuf::Int32(v) => v.len(),
+            ColumnBuf::Int64(v) => v.len(),
+            ColumnBuf::Float64(v) => v.len(),
+            ColumnBuf::Bool(v) => v.len(),
+            ColumnBuf::Utf8(v) => v.len(),
+        }
+    }
+
+    fn type_of(&self) -> CsvType {
+        match self {
+            ColumnBuf::Int32(_) => CsvType::Int32,
+            ColumnBuf::Int64(_) => CsvType::Int64,
+            ColumnBuf::Float64(_) => CsvType::Float64,
+            ColumnBuf::Bool(_) => CsvType::Bool,
+            ColumnBuf::Utf8(_) => CsvType::Utf8,
+        }
+    }
+}
+
+/// One column's output: its values and an Arrow validity bitmap that the
+/// caller has set to all ones; the parser clears the bit of each null.
+pub struct ColumnOut<'a> {
+    pub values: ColumnBuf<'a>,
+    pub validity: &'a mut [u8],
+}
+
+/// Why a field could not be read as its column's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueReason {
+    /// Not of the type's syntax.
+    Syntax,
+    /// An integer outside the type's range.
+    Range,
+    /// A utf8 field that is not valid UTF-8.
+    Utf8,
+}
+
+impl ValueReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueReason::Syntax => "syntax",
+            ValueReason::Range => "range",
+            ValueReason::Utf8 => "utf8",
+        }
+    }
+}
+
+/// A problem in the data, at a physical line (1-based) and field (1-based).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CsvError {
+    /// The records do not follow the grammar; `detail` is the message text.
+    Grammar {
+        line: u64,
+        column: Option<u32>,
+        detail: String,
+    },
+    /// A field is not a value of its column's type. The caller words the
+    /// message (it knows the column names and whether types were declared);
+    /// the raw field is `input[start..end]`, with doubled quotes if `escaped`.
+    Value {
+        line: u64,
+        column: u32,
+        reason: ValueReason,
+        start: usize,
+        end: usize,
+        escaped: bool,
+    },
+}
+
+/// The caller's buffers do not fit the call: a programming error, not data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvArgError {
+    /// `columns` has a different number of columns than the parser.
+    Width { expected: usize, got: usize },
+    /// Column `column` is of another type than the parser was made for.
+    Type { column: usize },
+    /// Column `column` has fewer than `needed` values (or validity bytes).
+    TooShort {
+        column: usize,
+        what: &'static str,
+        needed: usize,
+        got: usize,
+    },
+}
+
+impl fmt::Display for CsvArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CsvArgError::Width { expected, got } => {
+                write!(f, "columns must have {expected} entries (got {got})")
+            }
+            CsvArgError::Type { column } => write!(
+                f,
+                "columns[{column}] must be the typed array of its column's type"
+            ),
+            CsvArgError::TooShort {
+                column,
+                what,
+                needed,
+                got,
+            } => write!(
+                f,
+                "{what}[{column}] must have at least {needed} elements (got {got})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CsvArgError {}
+
+/// What one call did: `consumed` bytes of whole records became `rows` rows;
+/// `line` is the physical line at `consumed`. On an error, everything before
+/// the bad record was converted and `consumed` stops at that record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvChunk {
+    pub consumed: usize,
+    pub rows: usize,
+    pub line: u64,
+    pub error: Option<CsvError>,
+}
+
+/// Distinct strings of one column in a batch, in first-appearance order, as
+/// Arrow utf8 (entry `i` is `bytes[offsets[i]..offsets[i + 1]]`).
+#[derive(Default)]
+pub struct Dictionary {
+    codes: HashMap<Box<[u8]>, i32, FxBuildHasher>,
+    bytes: Vec<u8>,
+    offsets: Vec<i32>,
+}
+
+impl Dictionary {
+    fn code_of(&mut self, text: &[u8]) -> i32 {
+        if let Some(&code) = self.codes.get(text) {
+            return code;
+        }
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let code = (self.offsets.len() - 1) as i32;
+        self.bytes.extend_from_slice(text);
+        self.offsets.push(self.bytes.len() as i32);
+        self.codes.insert(text.into(), code);
+        code
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The concatenated bytes of every entry.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// `len() + 1` offsets into `bytes()`, starting at 0.
+    pub fn offsets(&self) -> &[i32] {
+        if self.offsets.is_empty() {
+            &[0]
+        } else {
+            &self.offsets
+        }
+    }
+
+    /// Empties the dictionary for the next batch, keeping its memory.
+    pub fn clear(&mut self) {
+        self.codes.clear();
+        self.bytes.clear();
+        self.offsets.clear();
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Field {
+    start: usize,
+    end: usize,
+    quoted: bool,
+    escaped: bool,
+    line: u64,
+}
+
+/// A CSV reader for one schema: column types, delimiter, and the per-batch
+/// dictionaries of its utf8 columns.
+pub struct CsvParser {
+    delimiter: u8,
+    types: Vec<CsvType>,
+    dictionaries: Vec<Dictionary>,
+    fields: Vec<Field>,
+    unescaped: Vec<u8>,
+}
+
+enum Step {
+    Record,
+    Incomplete,
+    Failed(CsvError),
+}
+
+impl CsvParser {
+    /// A parser for records of `types.len()` fields (at least one).
+    pub fn new(types: Vec<CsvType>, delimiter: u8) -> CsvParser {
+        let width = types.len();
+        CsvParser {
+            delimiter,
+            dictionaries: (0..width).map(|_| Dictionary::default()).collect(),
+            types,
+            fields: vec![Field::default(); width],
+            unescaped: Vec::new(),
+        }
+    }
+
+    pub fn width(&self) -> usize {
+        self.types.len()
+    }
+
+    pub fn types(&self) -> &[CsvType] {
+        &self.types
+    }
+
+    /// The dictionary built so far for column `column` (empty if not utf8).
+    pub fn dictionary(&self, column: usize) -> &Dictionary {
+        &self.dictionaries[column]
+    }
+
+    /// Starts a new batch: every dictionary is emptied.
+    pub fn clear_dictionaries(&mut self) {
+        for dictionary in &mut self.dictionaries {
+            dictionary.clear();
+        }
+    }
+
+    /// Parses up to `max_rows` whole records from `input` into rows
+    /// `at..at + max_rows` of `columns`. `eof` says `input` ends the file
+    /// (the last record needs no line break); `line` is the physical line
+    /// `input` starts on.
+    pub fn parse(
+        &mut self,
+        input: &[u8],
+        eof: bool,
+        line: u64,
+        columns: &mut [ColumnOut<'_>],
+        at: usize,
+        max_rows: usize,
+    ) -> Result<CsvChunk, CsvArgError> {
+        self.check(columns, at + max_rows)?;
+        let width = self.types.len();
+        let mut pos = 0;
+        let mut line = line;
+        let mut rows = 0;
+        let mut error = None;
+        while rows < max_rows && pos < input.len() {
+            let record_start = pos;
+            let record_line = line;
+            let b = input[pos];
+            if b == LF || b == CR {
+                if b == CR {
+                    if pos + 1 == input.len() && !eof {
+                        break; // a LF may follow in the next window
+                    }
+                    pos += if input.get(pos + 1) == Some(&LF) { 2 } else { 1 };
+                } else {
+                    pos += 1;
+                }
+                line += 1;
+                if width == 1 {
+                    self.fields[0] = Field {
+                        start: record_start,
+                        end: record_start,
+                        quoted: false,
+                        escaped: false,
+                        line: record_line,
+                    };
+                    if let Err(e) = self.convert(input, columns, at + rows) {
+                        error = Some(e);
+                        pos = record_start;
+                        line = record_line;
+                        break;
+                    }
+                    rows += 1;
+                }
+                continue;
+            }
+            match self.record(input, &mut pos, &mut line, eof) {
+                Step::Record => {}
+                Step::Incomplete => {
+                    pos = record_start;
+                    line = record_line;
+                    break;
+                }
+                Step::Failed(e) => {
+                    error = Some(e);
+                    pos = record_start;
+                    line = record_line;
+                    break;
+                }
+            }
+            if let Err(e) = self.convert(input, columns, at + rows) {
+                error = Some(e);
+                pos = record_start;
+                line = record_line;
+                break;
+            }
+            rows += 1;
+        }
+        Ok(CsvChunk {
+            consumed: pos,
+            rows,
+            line,
+            error,
+        })
+    }
+
+    fn check(&self, columns: &[ColumnOut<'_>], rows: usize) -> Result<(), CsvArgError> {
+        if columns.len() != self.types.len() {
+            return Err(CsvArgError::Width {
+                expected: self.types.len(),
+                got: columns.len(),
+            });
+        }
+        for (column, (out, ty)) in columns.iter().zip(&self.types).enumerate() {
+            if out.values.type_of() != *ty {
+                return Err(CsvArgError::Type { column });
+            }
+            if out.values.len() < rows {
+                return Err(CsvArgError::TooShort {
+                    column,
+                    what: "columns",
+                    needed: rows,
+                    got: out.values.len(),
+                });
+            }
+            if out.validity.len() < rows.div_ceil(8) {
+                return Err(CsvArgError::TooShort {
+                    column,
+                    what: "validity",
+                    needed: rows.div_ceil(8),
+                    got: out.validity.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds the fields of the record at `*pos` (not an empty line) and
+    /// checks their number; on success `*pos` is past its line break.
+    fn record(&mut self, input: &[u8], pos: &mut usize, line: &mut u64, eof: bool) -> Step {
+        let end = input.len();
+        let delim = self.delimiter;
+        let width = self.types.len();
+        // Bytes above `high` cannot end an unquoted field: one comparison settles most bytes.
+        let high = delim.max(CR);
+        let record_line = *line;
+        let mut p = *pos;
+        let mut field = 0usize;
+        loop {
+            let field_line = *line;
+            let (start, stop, quoted, escaped);
+            if p < end && input[p] == QUOTE {
+                let quote_line = *line;
+                p += 1;
+                start = p;
+                let mut doubled = false;
+                loop {
+                    match memchr::memchr(QUOTE, &input[p..]) {
+                        Some(offset) => {
+                            *line += count_lines(&input[p..p + offset], input.get(p + offset));
+                            p += offset;
+                        }
+                        None => {
+                            *line += count_lines(&input[p..], None);
+                            p = end;
+                        }
+                    }
+                    if p == end {
+                        if eof {
+                            return Step::Failed(CsvError::Grammar {
+                                line: quote_line,
+                                column: Some(field as u32 + 1),
+                                detail: "unterminated quoted field: the quote opened here is never closed".to_owned(),
+                            });
+                        }
+                        return Step::Incomplete;
+                    }
+                    if p + 1 < end {
+                        if input[p + 1] == QUOTE {
+                            doubled = true;
+                            p += 2;
+                            continue;
+                        }
+                    } else if !eof {
+                        return Step::Incomplete;
+                    }
+                    stop = p;
+                    p += 1;
+                    break;
+                }
+                quoted = true;
+                escaped = doubled;
+                if p < end {
+                    let b = input[p];
+                    if b != delim && b != LF && b != CR {
+                        return Step::Failed(CsvError::Grammar {
+                            line: *line,
+                            column: Some(field as u32 + 1),
+                            detail: format!(
+                                "unexpected {} after the closing quote of a quoted field (a quote inside a quoted field is written \"\")",
+                                byte_name(b)
+                            ),
+                        });
+                    }
+                }
+            } else {
+                start = p;
+                while p < end {
+                    let b = input[p];
+                    if b <= high && (b == delim || b == LF || b == CR) {
+                        break;
+                    }
+                    p += 1;
+                }
+                stop = p;
+                quoted = false;
+                escaped = false;
+            }
+            if field < width {
+                self.fields[field] = Field {
+                    start,
+                    end: stop,
+                    quoted,
+                    escaped,
+                    line: field_line,
+                };
+            }
+            field += 1;
+            if p == end {
+                if !eof {
+                    return Step::Incomplete;
+                }
+                break; // the end of the file ends the last record
+            }
+            let b = input[p];
+            if b == delim {
+                p += 1;
+                continue;
+            }
+            if b == CR {
+                if p + 1 == end && !eof {
+                    return Step::Incomplete;
+                }
+                p += if input.get(p + 1) == Some(&LF) { 2 } else { 1 };
+            } else {
+                p += 1;
+            }
+            *line += 1;
+            break;
+        }
+        if field != width {
+            return Step::Failed(CsvError::Grammar {
+                line: record_line,
+                column: None,
+                detail: format!(
+                    "expected {width} field{}, found {field}",
+                    if width == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        *pos = p;
+        Step::Record
+    }
+
+    /// Converts the fields of the current record into row `row`.
+    fn convert(&mut self, input: &[u8], columns: &mut [ColumnOut<'_>], row: usize) -> Result<(), CsvError> {
+        for (c, out) in columns.iter_mut().enumerate() {
+            let f = self.fields[c];
+            let text = &input[f.start..f.end];
+            let empty = text.is_empty() && !(f.quoted && matches!(out.values, ColumnBuf::Utf8(_)));
+            if empty {
+                out.validity[row >> 3] &= !(1u8 << (row & 7));
+                continue;
+            }
+            let status = match &mut out.values {
+                ColumnBuf::Float64(v) => parse_f64(text).map(|x| v[row] = x).ok_or(ValueReason::Syntax),
+                ColumnBuf::Int64(v) => parse_i64(text).map(|x| v[row] = x),
+                ColumnBuf::Int32(v) => parse_i32(text).map(|x| v[row] = x),
+                ColumnBuf::Bool(v) => parse_bool(text).map(|x| v[row] = x as u8).ok_or(ValueReason::Syntax),
+                ColumnBuf::Utf8(v) => {
+                    if std::str::from_utf8(text).is_err() {
+                        Err(ValueReason::Utf8)
+                    } else if f.escaped {
+                        self.unescaped.clear();
+                        unescape_into(text, &mut self.unescaped);
+                        v[row] = self.dictionaries[c].code_of(&self.unescaped);
+                        Ok(())
+                    } else {
+                        v[row] = self.dictionaries[c].code_of(text);
+                        Ok(())
+                    }
+                }
+            };
+            if let Err(reason) = status {
+                return Err(CsvError::Value {
+                    line: f.line,
+                    column: c as u32 + 1,
+                    reason,
+                    start: f.start,
+                    end: f.end,
+                    escaped: f.escaped,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Physical line breaks in `bytes` (LF, CRLF, lone CR); `next` is the byte
+/// after them, which decides whether a final CR is half of a CRLF.
+fn count_lines(bytes: &[u8], next: Option<&u8>) -> u64 {
+    let mut lines = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == LF {
+            lines += 1;
+        } else if b == CR {
+            let following = if i + 1 < bytes.len() { bytes.get(i + 1) } else { next };
+            if following != Some(&LF) {
+                lines += 1;
+            }
+        }
+    }
+    lines
+}
+
+fn byte_name(b: u8) -> String {
+    if (0x20..0x7f).contains(&b) {
+        match b {
+            b'\\' => "\"\\\\\"".to_owned(),
+            _ => format!("\"{}\"", b as char),
+        }
+    } else {
+        format!("byte 0x{b:02x}")
+    }
+}
+
+fn unescape_into(text: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < text.len() {
+        out.push(text[i]);
+        i += if text[i] == QUOTE { 2 } else { 1 };
+    }
+}
+
+/// 10^0 … 10^22: exactly representable doubles (Clinger's fast path).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?`, `NaN`, `Infinity`,
+/// `+Infinity`, `-Infinity`; correctly rounded.
+pub fn parse_f64(text: &[u8]) -> Option<f64> {
+    let n = text.len();
+    let mut i = 0;
+    let mut negative = false;
+    if let Some(&b) = text.first() {
+        if b == b'-' || b == b'+' {
+            negative = b == b'-';
+            i = 1;
+            if n == 1 {
+                return None;
+            }
+        }
+    } else {
+        return None;
+    }
+    let b = text[i];
+    if b == b'N' || b == b'I' {
+        return if i == 0 && text == b"NaN" {
+            Some(f64::NAN)
+        } else if &text[i..] == b"Infinity" {
+            Some(if negative { f64::NEG_INFINITY } else { f64::INFINITY })
+        } else {
+            None
+        };
+    }
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut exponent: i64 = 0;
+    let mut any = false;
+    while i < n && text[i].is_ascii_digit() {
+        let d = text[i] - b'0';
+        any = true;
+        if mantissa != 0 || d != 0 {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(d as u64);
+            digits += 1;
+        }
+        i += 1;
+    }
+    if i < n && text[i] == b'.' {
+        i += 1;
+        while i < n && text[i].is_ascii_digit() {
+            let d = text[i] - b'0';
+            any = true;
+            if mantissa != 0 || d != 0 {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(d as u64);
+                digits += 1;
+            }
+            exponent -= 1;
+            i += 1;
+        }
+    }
+    if !any {
+        return None;
+    }
+    if i < n && (text[i] == b'e' || text[i] == b'E') {
+        i += 1;
+        let mut exp_negative = false;
+        if i < n && (text[i] == b'-' || text[i] == b'+') {
+            exp_negative = text[i] == b'-';
+            i += 1;
+        }
+        if i == n {
+            return None;
+        }
+        let mut exp: i64 = 0;
+        while i < n {
+            if !text[i].is_ascii_digit() {
+                return None;
+            }
+            if exp < 100_000 {
+                exp = exp * 10 + (text[i] - b'0') as i64;
+            }
+            i += 1;
+        }
+        exponent += if exp_negative { -exp } else { exp };
+    }
+    if i != n {
+        return None;
+    }
+    if digits <= 15 && (-22..=22).contains(&exponent) {
+        // The mantissa (< 10^15 < 2^53) and 10^|exponent| are exact: one correctly rounded operation.
+        let m = mantissa as f64;
+        let value = if exponent < 0 {
+            m / POW10[(-exponent) as usize]
+        } else {
+            m * POW10[exponent as usize]
+        };
+        return Some(if negative { -value } else { value });
+    }
+    // SAFETY: the grammar above admits ASCII bytes only.
+    let ascii = unsafe { std::str::from_utf8_unchecked(text) };
+    ascii.parse::<f64>().ok()
+}
+
+/// Digits of an integer with an optional sign, as a magnitude; `Range` when
+/// it exceeds `u64` (a syntax error anywhere still wins).
+fn magnitude(text: &[u8]) -> Result<(bool, u64), ValueReason> {
+    let (negative, digits) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return Err(ValueReason::Syntax);
+    }
+    let mut value: u64 = 0;
+    let mut overflow = false;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return Err(ValueReason::Syntax);
+        }
+        match value.checked_mul(10).and_then(|v| v.checked_add(d as u64)) {
+            Some(v) => value = v,
+            None => overflow = true,
+        }
+    }
+    if overflow {
+        return Err(ValueReason::Range);
+    }
+    Ok((negative, value))
+}
+
+/// `[+-]?[0-9]+` within the signed 64-bit range, exactly.
+pub fn parse_i64(text: &[u8]) -> Result<i64, ValueReason> {
+    let (negative, value) = magnitude(text)?;
+    if negative {
+        if value > 1u64 << 63 {
+            return Err(ValueReason::Range);
+        }
+        Ok((value as i64).wrapping_neg())
+    } else {
+        i64::try_from(value).map_err(|_| ValueReason::Range)
+    }
+}
+
+/// `[+-]?[0-9]+` within the signed 32-bit range.
+pub fn parse_i32(text: &[u8]) -> Result<i32, ValueReason> {
+    let (negative, value) = magnitude(text)?;
+    let signed = if negative { -(value as i128) } else { value as i128 };
+    i32::try_from(signed).map_err(|_| ValueReason::Range)
+}
+
+/// `true` / `false` in any letter case.
+pub fn parse_bool(text: &[u8]) -> Option<bool> {
+    if text.eq_ignore_ascii_case(b"true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case(b"false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
