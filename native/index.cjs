@@ -835,6 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CsvParser = nativeBinding.CsvParser
+module.exports.NativeCsvParser = nativeBinding.NativeCsvParser
 module.exports.compareF64 = nativeBinding.compareF64
 module.exports.nativeInfo = nativeBinding.nativeInfo
 module.exports.sumF64 = nativeBinding.sumF64

@@ -9,6 +9,32 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A CSV reader for one schema; holds the dictionaries of the batch being read. */
+export declare class CsvParser {
+  /**
+   * `types`: the column types, comma-separated (`"int64,utf8,float64"`;
+   * `timestamp` reads as int64); `delimiter`: its byte (0–127).
+   */
+  constructor(types: string, delimiter: number)
+  /**
+   * Parses up to `maxRows` whole records of `input[start, end)` into rows
+   * `at…` of `columns` (one typed array per column: Int32Array for int32
+   * and utf8 codes, BigInt64Array, Float64Array, Uint8Array for bool) and
+   * `validity` (bitmaps set to all ones; nulls are cleared).
+   */
+  parse(input: Uint8Array, start: number, end: number, eof: boolean, line: number, columns: Array<Int32Array | BigInt64Array | Float64Array | Uint8Array>, validity: Uint8Array[], at: number, maxRows: number): CsvParseResult
+  /** `[entries, bytes]` of the dictionary of column `column` so far. */
+  dictionarySize(column: number): [number, number]
+  /**
+   * Copies the dictionary of column `column` into `offsets` (entries + 1)
+   * and `bytes`, exactly sized (see `dictionarySize`).
+   */
+  copyDictionary(column: number, offsets: Int32Array, bytes: Uint8Array): void
+  /** Starts a new batch: every dictionary is emptied. */
+  clearDictionaries(): void
+}
+export type NativeCsvParser = CsvParser
+
 /**
  * Writes into `out` the indices (ascending) of the rows `i` where
  * `values[i] <op> threshold` holds and row `i` is valid, and returns how many
@@ -23,6 +49,32 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * than `values` or `validity` shorter than `ceil(values.length / 8)` bytes.
  */
 export declare function compareF64(values: Float64Array, validity: Uint8Array | null | undefined, op: string, threshold: number, out: Uint32Array): number
+
+/**
+ * A data problem: `kind` is `"grammar"` (with `detail`) or `"value"` (with
+ * `reason` and the raw field `input[start, end)`, quotes doubled if `escaped`).
+ */
+export interface CsvParseError {
+  kind: string
+  line: number
+  /** 1-based field, absent when the whole record is at fault. */
+  column?: number
+  detail?: string
+  reason?: string
+  start?: number
+  end?: number
+  escaped?: boolean
+}
+
+/** What one `parse` call did (see `sluice_core::csv::CsvChunk`). */
+export interface CsvParseResult {
+  /** Offset in `input` after the last record converted. */
+  end: number
+  rows: number
+  /** Physical line at `end`. */
+  line: number
+  error?: CsvParseError
+}
 
 export declare function nativeInfo(): NativeInfo
 

@@ -331,7 +331,11 @@ impl CsvParser {
                     if pos + 1 == input.len() && !eof {
                         break; // a LF may follow in the next window
                     }
-                    pos += if input.get(pos + 1) == Some(&LF) { 2 } else { 1 };
+                    pos += if input.get(pos + 1) == Some(&LF) {
+                        2
+                    } else {
+                        1
+                    };
                 } else {
                     pos += 1;
                 }
@@ -543,7 +547,12 @@ impl CsvParser {
     }
 
     /// Converts the fields of the current record into row `row`.
-    fn convert(&mut self, input: &[u8], columns: &mut [ColumnOut<'_>], row: usize) -> Result<(), CsvError> {
+    fn convert(
+        &mut self,
+        input: &[u8],
+        columns: &mut [ColumnOut<'_>],
+        row: usize,
+    ) -> Result<(), CsvError> {
         for (c, out) in columns.iter_mut().enumerate() {
             let f = self.fields[c];
             let text = &input[f.start..f.end];
@@ -553,10 +562,14 @@ impl CsvParser {
                 continue;
             }
             let status = match &mut out.values {
-                ColumnBuf::Float64(v) => parse_f64(text).map(|x| v[row] = x).ok_or(ValueReason::Syntax),
+                ColumnBuf::Float64(v) => parse_f64(text)
+                    .map(|x| v[row] = x)
+                    .ok_or(ValueReason::Syntax),
                 ColumnBuf::Int64(v) => parse_i64(text).map(|x| v[row] = x),
                 ColumnBuf::Int32(v) => parse_i32(text).map(|x| v[row] = x),
-                ColumnBuf::Bool(v) => parse_bool(text).map(|x| v[row] = x as u8).ok_or(ValueReason::Syntax),
+                ColumnBuf::Bool(v) => parse_bool(text)
+                    .map(|x| v[row] = x as u8)
+                    .ok_or(ValueReason::Syntax),
                 ColumnBuf::Utf8(v) => {
                     if std::str::from_utf8(text).is_err() {
                         Err(ValueReason::Utf8)
@@ -594,7 +607,11 @@ fn count_lines(bytes: &[u8], next: Option<&u8>) -> u64 {
         if b == LF {
             lines += 1;
         } else if b == CR {
-            let following = if i + 1 < bytes.len() { bytes.get(i + 1) } else { next };
+            let following = if i + 1 < bytes.len() {
+                bytes.get(i + 1)
+            } else {
+                next
+            };
             if following != Some(&LF) {
                 lines += 1;
             }
@@ -650,7 +667,11 @@ pub fn parse_f64(text: &[u8]) -> Option<f64> {
         return if i == 0 && text == b"NaN" {
             Some(f64::NAN)
         } else if &text[i..] == b"Infinity" {
-            Some(if negative { f64::NEG_INFINITY } else { f64::INFINITY })
+            Some(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
         } else {
             None
         };
@@ -769,7 +790,11 @@ pub fn parse_i64(text: &[u8]) -> Result<i64, ValueReason> {
 /// `[+-]?[0-9]+` within the signed 32-bit range.
 pub fn parse_i32(text: &[u8]) -> Result<i32, ValueReason> {
     let (negative, value) = magnitude(text)?;
-    let signed = if negative { -(value as i128) } else { value as i128 };
+    let signed = if negative {
+        -(value as i128)
+    } else {
+        value as i128
+    };
     i32::try_from(signed).map_err(|_| ValueReason::Range)
 }
 

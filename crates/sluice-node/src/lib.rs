@@ -11,6 +11,7 @@ use sluice_core::CmpOp;
 
 mod args;
 mod error;
+mod parse;
 
 use error::JsResult;
 

@@ -71,9 +71,11 @@ import { Schema, type DataType, type Field } from '../../batch/schema.js';
 import { InputFile } from '../../flow/files.js';
 import { didYouMean, registerStage, Source, type PlanContext, type StageContext } from '../../registry/index.js';
 import { DataError } from '../../runtime/errors.js';
-import { columnReader, type ColumnReader } from './csv/columns.js';
+import { nativeCsvParser, type NativeCsvParserClass } from '../../kernels/parse-csv.js';
+import { columnReader, type ColumnReader, type Reason } from './csv/columns.js';
 import { CR, CSV_TYPES, delimiterOption, LF } from './csv/dialect.js';
 import { CsvInput } from './csv/input.js';
+import { NativeCsvColumns } from './csv/native.js';
 import { ESCAPED, QUOTED, tokenize, Tokens, type TokenError } from './csv/tokenizer.js';
 import { vote, VOTE_ANY, VOTE_BOOL, VOTE_FLOAT64, VOTE_INT64 } from './csv/values.js';
 
@@ -194,6 +196,11 @@ export class CsvSource extends Source<Options> {
     }
     if (width === 0) return;
 
+    const Native = nativeCsvParser(ctx.kernels.implementation);
+    if (Native !== null) {
+      yield* this.readNative(Native, input, ctx);
+      return;
+    }
     const readers = schema.fields.map((field) => columnReader(field.type));
     const hasText = schema.fields.some((field) => field.type === 'utf8');
     const segmentRows = Math.max(1, Math.min(SEGMENT_ROWS, Math.floor(SEGMENT_FIELDS / width)));
@@ -224,7 +231,7 @@ export class CsvSource extends Source<Options> {
             badColumn = c;
           }
         }
-        if (badRow >= 0) throw this.valueError(input.buf, tokens, badRow, badColumn, schema.fields[badColumn]!, readers[badColumn]!);
+        if (badRow >= 0) throw this.readerError(input.buf, tokens, badRow, badColumn, schema.fields[badColumn]!, readers[badColumn]!);
         rows += got;
       }
       if (tokens.error !== null) throw tokenError(path, tokens.error);
@@ -241,23 +248,58 @@ export class CsvSource extends Source<Options> {
     if (rows > 0) yield batchOf(schema, readers, rows);
   }
 
-  private valueError(buf: Buffer, t: Tokens, row: number, col: number, field: Field, reader: ColumnReader): DataError {
+  /** The native twin of the loop in `stream`: the Rust parser fills the batch's typed arrays. */
+  private async *readNative(Native: NativeCsvParserClass, input: CsvInput, ctx: StageContext): AsyncGenerator<RecordBatch> {
+    const schema = ctx.schema;
+    const batchSize = ctx.batchSize;
+    const columns = new NativeCsvColumns(Native, schema.fields.map((field) => field.type), this.delim);
+    let rows = 0;
+    for (;;) {
+      ctx.signal.throwIfAborted();
+      if (rows === columns.capacity) columns.reserve(Math.min(batchSize, Math.max(INITIAL_BATCH_ROWS, rows * 2)), rows);
+      const want = columns.capacity - rows;
+      const from = input.buf;
+      const result = columns.read(input, rows, want);
+      rows += result.rows;
+      const error = result.error;
+      if (error != null) {
+        if (error.kind === 'grammar') throw new DataError(this.options.path, error.line, error.column ?? undefined, error.detail ?? '');
+        const column = error.column! - 1;
+        throw this.valueError(from, error.start!, error.end!, error.escaped === true, error.line, column, schema.fields[column]!, error.reason!);
+      }
+      if (rows === batchSize) {
+        yield new RecordBatch(schema, columns.finish(rows), rows);
+        rows = 0;
+      }
+      if (result.rows < want) {
+        if (input.eof) break; // everything was parsed
+        await input.more();
+      }
+    }
+    if (rows > 0) yield new RecordBatch(schema, columns.finish(rows), rows);
+  }
+
+  private readerError(buf: Buffer, t: Tokens, row: number, col: number, field: Field, reader: ColumnReader): DataError {
     const i = row * t.width + col;
-    const s = t.starts[i]!;
-    const e = t.ends[i]!;
+    const escaped = (t.flags[i]! & ESCAPED) !== 0;
+    return this.valueError(buf, t.starts[i]!, t.ends[i]!, escaped, fieldLine(buf, t, row, col), col, field, reader.reason);
+  }
+
+  /** The error for field [s, e) of column `col` (0-based), which is not a value of its type. */
+  private valueError(buf: Buffer, s: number, e: number, escaped: boolean, line: number, col: number, field: Field, reason: Reason): DataError {
     let text = buf.toString('utf8', s, e);
-    if (t.flags[i]! & ESCAPED) text = text.replaceAll('""', '"');
+    if (escaped) text = text.replaceAll('""', '"');
     const shown = JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
     const article = field.type.startsWith('int') ? 'an' : 'a';
     let detail: string;
-    if (reader.reason === 'utf8') detail = `the value in column "${field.name}" is not valid UTF-8`;
-    else if (reader.reason === 'range') detail = `value ${shown} in column "${field.name}" is out of range for ${field.type}`;
+    if (reason === 'utf8') detail = `the value in column "${field.name}" is not valid UTF-8`;
+    else if (reason === 'range') detail = `value ${shown} in column "${field.name}" is out of range for ${field.type}`;
     else detail = `value ${shown} in column "${field.name}" is not ${article} ${field.type}`;
     const declared = this.options.header ? this.declared.has(field.name) : this.declared.size > 0;
-    if (!declared && reader.reason !== 'utf8') {
+    if (!declared && reason !== 'utf8') {
       detail += ` (the schema was inferred from the first ${SAMPLE_ROWS} rows; declare it under schema: to override)`;
     }
-    return new DataError(this.options.path, fieldLine(buf, t, row, col), col + 1, detail);
+    return new DataError(this.options.path, line, col + 1, detail);
   }
 }
 

@@ -15,7 +15,12 @@ fn parse_all(types: &[CsvType], input: &str) -> (CsvChunk, Vec<Vec<String>>) {
     let mut rest_32 = i32s.iter_mut();
     let mut rest_u = u8s.iter_mut();
     for (ty, v) in types.iter().zip(validity.iter_mut()) {
-        let (f, i, i3, u) = (rest_f.next().unwrap(), rest_i.next().unwrap(), rest_32.next().unwrap(), rest_u.next().unwrap());
+        let (f, i, i3, u) = (
+            rest_f.next().unwrap(),
+            rest_i.next().unwrap(),
+            rest_32.next().unwrap(),
+            rest_u.next().unwrap(),
+        );
         let values = match ty {
             CsvType::Float64 => ColumnBuf::Float64(f),
             CsvType::Int64 => ColumnBuf::Int64(i),
@@ -23,9 +28,14 @@ fn parse_all(types: &[CsvType], input: &str) -> (CsvChunk, Vec<Vec<String>>) {
             CsvType::Bool => ColumnBuf::Bool(u),
             CsvType::Utf8 => ColumnBuf::Utf8(i3),
         };
-        columns.push(ColumnOut { values, validity: v });
+        columns.push(ColumnOut {
+            values,
+            validity: v,
+        });
     }
-    let chunk = parser.parse(input.as_bytes(), true, 1, &mut columns, 0, rows).unwrap();
+    let chunk = parser
+        .parse(input.as_bytes(), true, 1, &mut columns, 0, rows)
+        .unwrap();
     drop(columns);
     let mut shown = Vec::new();
     for r in 0..chunk.rows {
@@ -55,9 +65,19 @@ fn parse_all(types: &[CsvType], input: &str) -> (CsvChunk, Vec<Vec<String>>) {
 
 #[test]
 fn quoted_fields_hold_delimiters_line_breaks_and_doubled_quotes() {
-    let (chunk, rows) = parse_all(&[CsvType::Utf8, CsvType::Int64], "\"a,\"\"b\"\"\r\nc\",1\n\"\",2\n,3\n");
+    let (chunk, rows) = parse_all(
+        &[CsvType::Utf8, CsvType::Int64],
+        "\"a,\"\"b\"\"\r\nc\",1\n\"\",2\n,3\n",
+    );
     assert_eq!(chunk.error, None);
-    assert_eq!(rows, vec![vec!["\"a,\\\"b\\\"\\r\\nc\"", "1"], vec!["\"\"", "2"], vec!["null", "3"]]);
+    assert_eq!(
+        rows,
+        vec![
+            vec!["\"a,\\\"b\\\"\\r\\nc\"", "1"],
+            vec!["\"\"", "2"],
+            vec!["null", "3"]
+        ]
+    );
     assert_eq!(chunk.line, 5);
 }
 
@@ -66,8 +86,13 @@ fn repeated_strings_share_one_dictionary_entry() {
     let mut parser = CsvParser::new(vec![CsvType::Utf8], b',');
     let mut codes = vec![0i32; 8];
     let mut validity = vec![0xffu8; 1];
-    let mut columns = vec![ColumnOut { values: ColumnBuf::Utf8(&mut codes), validity: &mut validity }];
-    let chunk = parser.parse(b"x\ny\nx\nx\n", true, 1, &mut columns, 0, 8).unwrap();
+    let mut columns = vec![ColumnOut {
+        values: ColumnBuf::Utf8(&mut codes),
+        validity: &mut validity,
+    }];
+    let chunk = parser
+        .parse(b"x\ny\nx\nx\n", true, 1, &mut columns, 0, 8)
+        .unwrap();
     assert_eq!(chunk.rows, 4);
     assert_eq!(&codes[..4], &[0, 1, 0, 0]);
     assert_eq!(parser.dictionary(0).bytes(), b"xy");
@@ -80,10 +105,18 @@ fn a_record_cut_by_the_window_is_left_for_the_next_call() {
     let mut b = vec![0i64; 4];
     let (mut va, mut vb) = (vec![0xffu8; 1], vec![0xffu8; 1]);
     let mut columns = vec![
-        ColumnOut { values: ColumnBuf::Int64(&mut a), validity: &mut va },
-        ColumnOut { values: ColumnBuf::Int64(&mut b), validity: &mut vb },
+        ColumnOut {
+            values: ColumnBuf::Int64(&mut a),
+            validity: &mut va,
+        },
+        ColumnOut {
+            values: ColumnBuf::Int64(&mut b),
+            validity: &mut vb,
+        },
     ];
-    let chunk = parser.parse(b"1,2\r\n3,4\r", false, 1, &mut columns, 0, 4).unwrap();
+    let chunk = parser
+        .parse(b"1,2\r\n3,4\r", false, 1, &mut columns, 0, 4)
+        .unwrap();
     assert_eq!((chunk.rows, chunk.consumed, chunk.line), (1, 5, 2));
 }
 
@@ -92,7 +125,10 @@ fn int64_is_exact_at_its_limits_and_range_checked_beyond() {
     assert_eq!(parse_i64(b"-9223372036854775808"), Ok(i64::MIN));
     assert_eq!(parse_i64(b"9223372036854775807"), Ok(i64::MAX));
     assert_eq!(parse_i64(b"9223372036854775808"), Err(ValueReason::Range));
-    assert_eq!(parse_i64(b"99999999999999999999999x"), Err(ValueReason::Syntax));
+    assert_eq!(
+        parse_i64(b"99999999999999999999999x"),
+        Err(ValueReason::Syntax)
+    );
     assert_eq!(parse_i32(b"-2147483648"), Ok(i32::MIN));
     assert_eq!(parse_i32(b"2147483648"), Err(ValueReason::Range));
 }
@@ -104,11 +140,26 @@ fn floats_follow_the_grammar_and_round_correctly() {
     assert_eq!(parse_f64(b"5."), Some(5.0));
     assert_eq!(parse_f64(b"+Infinity"), Some(f64::INFINITY));
     // std's parser is correctly rounded: the fast path must agree with it to the bit.
-    for text in ["2.2250738585072011e-308", "99.999", "0.3", "123456.789e-3", "9007199254740993", "1e23", "4.35"] {
+    for text in [
+        "2.2250738585072011e-308",
+        "99.999",
+        "0.3",
+        "123456.789e-3",
+        "9007199254740993",
+        "1e23",
+        "4.35",
+    ] {
         let expected: f64 = text.parse().unwrap();
-        assert_eq!(parse_f64(text.as_bytes()).map(f64::to_bits), Some(expected.to_bits()), "{text}");
+        assert_eq!(
+            parse_f64(text.as_bytes()).map(f64::to_bits),
+            Some(expected.to_bits()),
+            "{text}"
+        );
     }
-    assert_eq!(parse_f64(b"123456789012345678901234"), Some(123456789012345678901234.0));
+    assert_eq!(
+        parse_f64(b"123456789012345678901234"),
+        Some(123456789012345678901234.0)
+    );
     assert!(parse_f64(b"-0").unwrap().is_sign_negative());
     for bad in [&b"-NaN"[..], b"inf", b"1e", b".", b" 1", b"1_0", b"0x10"] {
         assert_eq!(parse_f64(bad), None, "{:?}", std::str::from_utf8(bad));
@@ -117,14 +168,31 @@ fn floats_follow_the_grammar_and_round_correctly() {
 
 #[test]
 fn errors_name_the_physical_line_and_field() {
-    let (chunk, _) = parse_all(&[CsvType::Int64, CsvType::Float64], "1,2\n\"x\ny\",3\n4,abc\n");
+    let (chunk, _) = parse_all(
+        &[CsvType::Int64, CsvType::Float64],
+        "1,2\n\"x\ny\",3\n4,abc\n",
+    );
     assert_eq!(chunk.rows, 1);
-    assert!(matches!(chunk.error, Some(CsvError::Value { line: 2, column: 1, reason: ValueReason::Syntax, .. })));
+    assert!(matches!(
+        chunk.error,
+        Some(CsvError::Value {
+            line: 2,
+            column: 1,
+            reason: ValueReason::Syntax,
+            ..
+        })
+    ));
     let (chunk, _) = parse_all(&[CsvType::Int64, CsvType::Float64], "1,2\n3\n");
     assert_eq!(
         chunk.error,
-        Some(CsvError::Grammar { line: 2, column: None, detail: "expected 2 fields, found 1".to_owned() })
+        Some(CsvError::Grammar {
+            line: 2,
+            column: None,
+            detail: "expected 2 fields, found 1".to_owned()
+        })
     );
     let (chunk, _) = parse_all(&[CsvType::Utf8], "a\n\"b\"c\n");
-    assert!(matches!(chunk.error, Some(CsvError::Grammar { line: 2, column: Some(1), ref detail }) if detail.starts_with("unexpected \"c\"")));
+    assert!(
+        matches!(chunk.error, Some(CsvError::Grammar { line: 2, column: Some(1), ref detail }) if detail.starts_with("unexpected \"c\""))
+    );
 }

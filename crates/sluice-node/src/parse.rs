@@ -1,0 +1,511 @@
+//! Bindings of the CSV parser (`sluice_core::csv`): one call per window of
+//! bytes (many thousands of records), never per row.
+//!
+//! The input `Buffer`/`Uint8Array` is read in place and the columns are
+//! written straight into typed arrays allocated by JS, so a finished batch is
+//! JS-owned memory that can be transferred to a worker thread (an external
+//! ArrayBuffer allocated by Rust could not be). Only the utf8 dictionaries,
+//! whose size is known at the end of a batch, are copied once into arrays JS
+//! allocates for them.
+
+use std::ffi::c_void;
+use std::ptr;
+
+use napi::sys::{self, TypedarrayType};
+use napi::{Env, JsValue, Unknown};
+use napi_derive::napi;
+use sluice_core::csv::{ColumnBuf, ColumnOut, CsvArgError, CsvError, CsvParser, CsvType};
+
+use crate::args;
+use crate::error::{ErrorClass, JsFailure, JsResult, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE};
+
+impl From<CsvArgError> for JsFailure {
+    fn from(err: CsvArgError) -> Self {
+        let (class, code) = match err {
+            CsvArgError::Width { .. } | CsvArgError::TooShort { .. } => {
+                (ErrorClass::RangeError, ERR_OUT_OF_RANGE)
+            }
+            CsvArgError::Type { .. } => (ErrorClass::TypeError, ERR_INVALID_ARG_VALUE),
+        };
+        JsFailure::new(class, code, err.to_string())
+    }
+}
+
+/// A typed array's element type, first element and length in elements.
+struct Raw {
+    kind: i32,
+    data: *mut c_void,
+    len: usize,
+}
+
+fn raw_typed_array(env: sys::napi_env, value: sys::napi_value) -> Option<Raw> {
+    let mut kind = 0;
+    let mut len = 0;
+    let mut data = ptr::null_mut();
+    // SAFETY: live env and value; NULL is accepted for unused out-parameters.
+    // A non-typed-array only makes the call return `napi_invalid_arg`.
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            value,
+            &mut kind,
+            &mut len,
+            &mut data,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    (status == sys::Status::napi_ok).then_some(Raw { kind, data, len })
+}
+
+fn element_size(kind: i32) -> usize {
+    match kind {
+        TypedarrayType::float64_array | TypedarrayType::bigint64_array => 8,
+        TypedarrayType::int32_array => 4,
+        _ => 1,
+    }
+}
+
+/// The typed array `value` of element type `kind`, named `arg` in errors.
+fn typed(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    kind: i32,
+    arg: &str,
+    expected: &str,
+) -> JsResult<Raw> {
+    match raw_typed_array(env, value) {
+        Some(raw) if raw.kind == kind => {
+            if raw.len > 0
+                && (raw.data.is_null() || !(raw.data as usize).is_multiple_of(element_size(kind)))
+            {
+                return Err(JsFailure::invalid_value(format!(
+                    "{arg} is not memory aligned for its element type"
+                )));
+            }
+            Ok(raw)
+        }
+        _ => Err(JsFailure::invalid_type(arg, expected, "another value")),
+    }
+}
+
+/// The elements of the JS array `value`.
+fn array_elements(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    arg: &str,
+) -> JsResult<Vec<sys::napi_value>> {
+    let mut is_array = false;
+    // SAFETY: live env and value; `is_array` is valid for a write.
+    unsafe { sys::napi_is_array(env, value, &mut is_array) };
+    if !is_array {
+        return Err(JsFailure::invalid_type(arg, "an Array", "another value"));
+    }
+    let mut len = 0u32;
+    // SAFETY: `value` is an array.
+    unsafe { sys::napi_get_array_length(env, value, &mut len) };
+    (0..len)
+        .map(|i| {
+            let mut element = ptr::null_mut();
+            // SAFETY: `value` is an array and `i` is below its length.
+            let status = unsafe { sys::napi_get_element(env, value, i, &mut element) };
+            if status == sys::Status::napi_ok {
+                Ok(element)
+            } else {
+                Err(JsFailure::invalid_value(format!(
+                    "{arg}[{i}] cannot be read"
+                )))
+            }
+        })
+        .collect()
+}
+
+/// A non-negative integer argument that fits in `usize`.
+fn index(value: Unknown<'_>, arg: &str) -> JsResult<usize> {
+    let n = args::number(value, arg)?;
+    if !(n >= 0.0 && n.fract() == 0.0 && n <= 2f64.powi(52)) {
+        return Err(JsFailure::new(
+            ErrorClass::RangeError,
+            ERR_OUT_OF_RANGE,
+            format!("{arg} must be a non-negative integer (got {n})"),
+        ));
+    }
+    Ok(n as usize)
+}
+
+fn boolean(value: Unknown<'_>, arg: &str) -> JsResult<bool> {
+    let raw = value.value();
+    let mut b = false;
+    // SAFETY: `b` is valid for a write; a non-boolean only returns an error status.
+    let status = unsafe { sys::napi_get_value_bool(raw.env, raw.value, &mut b) };
+    if status != sys::Status::napi_ok {
+        return Err(JsFailure::invalid_type(arg, "a boolean", "another value"));
+    }
+    Ok(b)
+}
+
+/// Fails when any two of the byte ranges overlap: Rust must not hold a
+/// `&mut` to memory that another argument also reaches.
+fn check_disjoint(mut ranges: Vec<(usize, usize, String)>) -> JsResult<()> {
+    ranges.retain(|(start, end, _)| end > start);
+    ranges.sort_by_key(|r| r.0);
+    for pair in ranges.windows(2) {
+        if pair[1].0 < pair[0].1 {
+            return Err(JsFailure::invalid_value(format!(
+                "{} must not share memory with {}",
+                pair[1].2, pair[0].2
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// What one `parse` call did (see `sluice_core::csv::CsvChunk`).
+#[napi(object)]
+pub struct CsvParseResult {
+    /// Offset in `input` after the last record converted.
+    pub end: f64,
+    pub rows: u32,
+    /// Physical line at `end`.
+    pub line: f64,
+    pub error: Option<CsvParseError>,
+}
+
+/// A data problem: `kind` is `"grammar"` (with `detail`) or `"value"` (with
+/// `reason` and the raw field `input[start, end)`, quotes doubled if `escaped`).
+#[napi(object)]
+pub struct CsvParseError {
+    pub kind: String,
+    pub line: f64,
+    /// 1-based field, absent when the whole record is at fault.
+    pub column: Option<u32>,
+    pub detail: Option<String>,
+    pub reason: Option<String>,
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+    pub escaped: Option<bool>,
+}
+
+/// A CSV reader for one schema; holds the dictionaries of the batch being read.
+#[napi(js_name = "CsvParser")]
+pub struct NativeCsvParser {
+    inner: CsvParser,
+}
+
+#[napi]
+impl NativeCsvParser {
+    /// `types`: the column types, comma-separated (`"int64,utf8,float64"`;
+    /// `timestamp` reads as int64); `delimiter`: its byte (0–127).
+    #[napi(constructor, catch_unwind)]
+    pub fn new(
+        env: &Env,
+        #[napi(ts_arg_type = "string")] types: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] delimiter: Unknown<'_>,
+    ) -> napi::Result<Self> {
+        Self::create(types, delimiter).map_err(|e| e.throw(env))
+    }
+
+    fn create(types: Unknown<'_>, delimiter: Unknown<'_>) -> JsResult<Self> {
+        let names = args::string(types, "types")?;
+        let types = names
+            .split(',')
+            .map(|name| {
+                CsvType::from_name(name).ok_or_else(|| {
+                    JsFailure::invalid_value(format!(
+                        "types must list int32, int64, timestamp, float64, bool or utf8 separated by commas (got {name:?})"
+                    ))
+                })
+            })
+            .collect::<JsResult<Vec<_>>>()?;
+        let delimiter = index(delimiter, "delimiter")?;
+        if delimiter > 127 || [b'"' as usize, b'\r' as usize, b'\n' as usize].contains(&delimiter) {
+            return Err(JsFailure::new(
+                ErrorClass::RangeError,
+                ERR_OUT_OF_RANGE,
+                format!("delimiter must be an ASCII byte other than a quote, CR or LF (got {delimiter})"),
+            ));
+        }
+        Ok(NativeCsvParser {
+            inner: CsvParser::new(types, delimiter as u8),
+        })
+    }
+
+    /// Parses up to `maxRows` whole records of `input[start, end)` into rows
+    /// `at…` of `columns` (one typed array per column: Int32Array for int32
+    /// and utf8 codes, BigInt64Array, Float64Array, Uint8Array for bool) and
+    /// `validity` (bitmaps set to all ones; nulls are cleared).
+    #[napi(catch_unwind)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        &mut self,
+        env: &Env,
+        #[napi(ts_arg_type = "Uint8Array")] input: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] start: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] end: Unknown<'_>,
+        #[napi(ts_arg_type = "boolean")] eof: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] line: Unknown<'_>,
+        #[napi(ts_arg_type = "Array<Int32Array | BigInt64Array | Float64Array | Uint8Array>")]
+        columns: Unknown<'_>,
+        #[napi(ts_arg_type = "Uint8Array[]")] validity: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] at: Unknown<'_>,
+        #[napi(ts_arg_type = "number")] max_rows: Unknown<'_>,
+    ) -> napi::Result<CsvParseResult> {
+        self.parse_impl(
+            input, start, end, eof, line, columns, validity, at, max_rows,
+        )
+        .map_err(|e| e.throw(env))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn parse_impl(
+        &mut self,
+        input: Unknown<'_>,
+        start: Unknown<'_>,
+        end: Unknown<'_>,
+        eof: Unknown<'_>,
+        line: Unknown<'_>,
+        columns: Unknown<'_>,
+        validity: Unknown<'_>,
+        at: Unknown<'_>,
+        max_rows: Unknown<'_>,
+    ) -> JsResult<CsvParseResult> {
+        let env = input.value().env;
+        let bytes = typed(
+            env,
+            input.value().value,
+            TypedarrayType::uint8_array,
+            "input",
+            "a Uint8Array",
+        )?;
+        let start = index(start, "start")?;
+        let end = index(end, "end")?;
+        if start > end || end > bytes.len {
+            return Err(JsFailure::new(
+                ErrorClass::RangeError,
+                ERR_OUT_OF_RANGE,
+                format!("start and end must satisfy start <= end <= input.length (got {start}, {end}, {})", bytes.len),
+            ));
+        }
+        let eof = boolean(eof, "eof")?;
+        let line = index(line, "line")? as u64;
+        let at = index(at, "at")?;
+        let max_rows = index(max_rows, "maxRows")?;
+        let value_arrays = array_elements(env, columns.value().value, "columns")?;
+        let validity_arrays = array_elements(env, validity.value().value, "validity")?;
+        if validity_arrays.len() != value_arrays.len() {
+            return Err(JsFailure::new(
+                ErrorClass::RangeError,
+                ERR_OUT_OF_RANGE,
+                format!(
+                    "validity must have one bitmap per column ({} , got {})",
+                    value_arrays.len(),
+                    validity_arrays.len()
+                ),
+            ));
+        }
+        let mut ranges = vec![(
+            bytes.data as usize,
+            bytes.data as usize + bytes.len,
+            "input".to_owned(),
+        )];
+        let mut outs = Vec::with_capacity(value_arrays.len());
+        for (c, (&values, &bitmap)) in value_arrays.iter().zip(&validity_arrays).enumerate() {
+            let ty = self.inner.types().get(c).copied().unwrap_or(CsvType::Utf8);
+            let (kind, expected) = match ty {
+                CsvType::Int32 | CsvType::Utf8 => (TypedarrayType::int32_array, "an Int32Array"),
+                CsvType::Int64 => (TypedarrayType::bigint64_array, "a BigInt64Array"),
+                CsvType::Float64 => (TypedarrayType::float64_array, "a Float64Array"),
+                CsvType::Bool => (TypedarrayType::uint8_array, "a Uint8Array"),
+            };
+            let values = typed(env, values, kind, &format!("columns[{c}]"), expected)?;
+            let bitmap = typed(
+                env,
+                bitmap,
+                TypedarrayType::uint8_array,
+                &format!("validity[{c}]"),
+                "a Uint8Array",
+            )?;
+            ranges.push((
+                values.data as usize,
+                values.data as usize + values.len * element_size(kind),
+                format!("columns[{c}]"),
+            ));
+            ranges.push((
+                bitmap.data as usize,
+                bitmap.data as usize + bitmap.len,
+                format!("validity[{c}]"),
+            ));
+            outs.push((ty, values, bitmap));
+        }
+        check_disjoint(ranges)?;
+        // SAFETY (all slices below): each points to `len` aligned elements of
+        // a live typed array view (dangling only when empty), which stays in
+        // place for this synchronous call; no two overlap (checked above), so
+        // the `&mut` slices alias nothing.
+        let input = unsafe { slice::<u8>(&bytes) };
+        let mut columns: Vec<ColumnOut<'_>> = outs
+            .iter()
+            .map(|(ty, values, bitmap)| ColumnOut {
+                values: unsafe {
+                    match ty {
+                        CsvType::Int32 => ColumnBuf::Int32(slice_mut(values)),
+                        CsvType::Utf8 => ColumnBuf::Utf8(slice_mut(values)),
+                        CsvType::Int64 => ColumnBuf::Int64(slice_mut(values)),
+                        CsvType::Float64 => ColumnBuf::Float64(slice_mut(values)),
+                        CsvType::Bool => ColumnBuf::Bool(slice_mut(values)),
+                    }
+                },
+                validity: unsafe { slice_mut(bitmap) },
+            })
+            .collect();
+        let chunk = self
+            .inner
+            .parse(&input[start..end], eof, line, &mut columns, at, max_rows)?;
+        let error = chunk.error.map(|error| match error {
+            CsvError::Grammar {
+                line,
+                column,
+                detail,
+            } => CsvParseError {
+                kind: "grammar".to_owned(),
+                line: line as f64,
+                column,
+                detail: Some(detail),
+                reason: None,
+                start: None,
+                end: None,
+                escaped: None,
+            },
+            CsvError::Value {
+                line,
+                column,
+                reason,
+                start: s,
+                end: e,
+                escaped,
+            } => CsvParseError {
+                kind: "value".to_owned(),
+                line: line as f64,
+                column: Some(column),
+                detail: None,
+                reason: Some(reason.name().to_owned()),
+                start: Some((start + s) as f64),
+                end: Some((start + e) as f64),
+                escaped: Some(escaped),
+            },
+        });
+        Ok(CsvParseResult {
+            end: (start + chunk.consumed) as f64,
+            rows: chunk.rows as u32,
+            line: chunk.line as f64,
+            error,
+        })
+    }
+
+    /// `[entries, bytes]` of the dictionary of column `column` so far.
+    #[napi(catch_unwind, ts_return_type = "[number, number]")]
+    pub fn dictionary_size(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "number")] column: Unknown<'_>,
+    ) -> napi::Result<Vec<u32>> {
+        self.column(column)
+            .map(|c| {
+                let d = self.inner.dictionary(c);
+                vec![d.len() as u32, d.bytes().len() as u32]
+            })
+            .map_err(|e| e.throw(env))
+    }
+
+    /// Copies the dictionary of column `column` into `offsets` (entries + 1)
+    /// and `bytes`, exactly sized (see `dictionarySize`).
+    #[napi(catch_unwind)]
+    pub fn copy_dictionary(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "number")] column: Unknown<'_>,
+        #[napi(ts_arg_type = "Int32Array")] offsets: Unknown<'_>,
+        #[napi(ts_arg_type = "Uint8Array")] bytes: Unknown<'_>,
+    ) -> napi::Result<()> {
+        self.copy_impl(column, offsets, bytes)
+            .map_err(|e| e.throw(env))
+    }
+
+    fn copy_impl(
+        &self,
+        column: Unknown<'_>,
+        offsets: Unknown<'_>,
+        bytes: Unknown<'_>,
+    ) -> JsResult<()> {
+        let c = self.column(column)?;
+        let env = offsets.value().env;
+        let d = self.inner.dictionary(c);
+        let offsets = typed(
+            env,
+            offsets.value().value,
+            TypedarrayType::int32_array,
+            "offsets",
+            "an Int32Array",
+        )?;
+        let bytes = typed(
+            env,
+            bytes.value().value,
+            TypedarrayType::uint8_array,
+            "bytes",
+            "a Uint8Array",
+        )?;
+        if offsets.len != d.offsets().len() || bytes.len != d.bytes().len() {
+            return Err(JsFailure::new(
+                ErrorClass::RangeError,
+                ERR_OUT_OF_RANGE,
+                format!(
+                    "offsets and bytes must have {} and {} elements (got {} and {})",
+                    d.offsets().len(),
+                    d.bytes().len(),
+                    offsets.len,
+                    bytes.len
+                ),
+            ));
+        }
+        // SAFETY: as in `parse_impl`; the sources are Rust-owned, so they cannot overlap.
+        unsafe { slice_mut::<i32>(&offsets) }.copy_from_slice(d.offsets());
+        unsafe { slice_mut::<u8>(&bytes) }.copy_from_slice(d.bytes());
+        Ok(())
+    }
+
+    /// Starts a new batch: every dictionary is emptied.
+    #[napi(catch_unwind)]
+    pub fn clear_dictionaries(&mut self) {
+        self.inner.clear_dictionaries();
+    }
+
+    fn column(&self, column: Unknown<'_>) -> JsResult<usize> {
+        let c = index(column, "column")?;
+        if c >= self.inner.width() {
+            return Err(JsFailure::new(
+                ErrorClass::RangeError,
+                ERR_OUT_OF_RANGE,
+                format!("column must be below {} (got {c})", self.inner.width()),
+            ));
+        }
+        Ok(c)
+    }
+}
+
+/// # Safety
+/// `raw` must describe a live typed array of `T` that outlives the slice.
+unsafe fn slice<'a, T>(raw: &Raw) -> &'a [T] {
+    if raw.len == 0 {
+        return &[];
+    }
+    std::slice::from_raw_parts(raw.data.cast::<T>(), raw.len)
+}
+
+/// # Safety
+/// As [`slice`], and nothing else may reach the memory while the slice lives.
+unsafe fn slice_mut<'a, T>(raw: &Raw) -> &'a mut [T] {
+    if raw.len == 0 {
+        return &mut [];
+    }
+    std::slice::from_raw_parts_mut(raw.data.cast::<T>(), raw.len)
+}
