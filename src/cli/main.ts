@@ -15,6 +15,7 @@ import { runPlan } from '../runtime/run.js';
 import { formatSummary } from './summary.js';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { benchCommand } from './bench.js';
 
 const program = new Command('sluice')
   .description('Run pipelines of stages over columnar record batches')
@@ -118,6 +119,8 @@ async function loadPlugins(plugins: string[] = []): Promise<void> {
   await builtinsLoaded;
   for (const plugin of plugins) await import(pathToFileURL(resolve(plugin)).href);
 }
+
+program.addCommand(benchCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,21 @@
+// A private build of the committed sluice for long benchmark runs. Four engineers share this
+// checkout: their `npm test` rebuilds dist/ mid-run (a 10M-row peers run once died on a half-built
+// dist/). So long suites run a copy compiled from HEAD (git archive), with node_modules linked
+// and the addon copied from native/ at snapshot time.
+import { execFileSync, execSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Builds `<dir>` from HEAD and returns { cli, commit }; the entry point is <dir>/dist/cli/main.js. */
+export function snapshotBuild(root, dir) {
+  const commit = execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim();
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execSync(`git archive HEAD src native tsconfig.json package.json | tar -x -C '${dir}'`, { cwd: root, stdio: 'inherit' });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  for (const f of readdirSync(join(root, 'native')).filter((n) => n.endsWith('.node'))) copyFileSync(join(root, 'native', f), join(dir, 'native', f));
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'inherit' });
+  const cli = join(dir, 'dist', 'cli', 'main.js');
+  if (!existsSync(cli)) throw new Error(`snapshot build wrote no ${cli}`);
+  return { cli, commit };
+}
