@@ -9,7 +9,8 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 describe('a plain-JavaScript plugin listed under plugins:', () => {
   it('runs through the CLI: its stage is registered on import and used by type', () => {
-    const result = sluice(['run', 'examples/scale-job.yaml']);
+    // Info lines (run started/finished) are expected on stderr; nothing worse is.
+    const result = sluice(['run', 'examples/scale-job.yaml', '--log-level', 'warn']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const rows = readFileSync(join(repoRoot, 'out/scaled.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

@@ -8,8 +8,9 @@ describe('without the native addon', () => {
   it('sluice runs on the TypeScript kernels and says so once on stderr', () => {
     const result = sluice(['run', 'examples/scale-job.yaml'], { env: noAddon });
     expect(result.status).toBe(0);
-    const warnings = result.stderr.split('\n').filter((line) => line.includes('native addon'));
-    expect(warnings).toEqual(['sluice: warning: the native addon could not be loaded (no binary for linux-x64 (build it with a Rust toolchain: npm run build)); running on the TypeScript kernels']);
+    const warnings = result.stderr.split('\n').filter((line) => line.includes('native addon')).map((line) => JSON.parse(line));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', msg: 'the native addon could not be loaded (no binary for linux-x64 (build it with a Rust toolchain: npm run build)); running on the TypeScript kernels' });
     expect(result.stdout).toMatch(/threshold_filter .*\[js kernels\]/);
   });
 

@@ -4,32 +4,49 @@
  * Results go to the sink; stdout carries only what the user asked to see; errors go to stderr
  * with an exit code from the documented table.
  */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
 import { builtinsLoaded } from '../stages/builtins.js';
 import { lookupStage, stageTypes } from '../registry/registry.js';
-import { exitCodeFor, ExitCode, InterruptedError, JobError, toError } from '../runtime/errors.js';
+import { exitCodeFor, ExitCode, InterruptedError, JobError, StageError, toError } from '../runtime/errors.js';
 import { readJobFile } from '../runtime/job.js';
 import { planJob } from '../runtime/plan.js';
-import { runPlan } from '../runtime/run.js';
-import { formatSummary } from './summary.js';
+import { runPlan, summarize, type OpenedRun, type RunSummary } from '../runtime/run.js';
+import { configureLogger, LOG_LEVELS, stageLogger } from '../observe/logger.js';
+import { writeMetricsFile } from '../observe/prometheus.js';
+import { Progress } from '../observe/progress.js';
+import { buildReport, sluiceVersion, writeReport, type RunReport } from '../observe/report.js';
+import { createSampler } from '../observe/sample.js';
+import { formatSummary, formatSummaryTable } from './summary.js';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { benchCommand } from './bench.js';
 
 const program = new Command('sluice')
   .description('Run pipelines of stages over columnar record batches')
-  .version(process.env.npm_package_version ?? '0.1.0')
-  .showHelpAfterError('(run with --help for usage)');
+  .version(sluiceVersion)
+  .showHelpAfterError('(run with --help for usage)')
+  // Usage errors exit 2 like an invalid job (the README's table), not commander's default 1.
+  .exitOverride();
 
 program
   .command('run')
   .description('Run a job file (YAML or JSON) and print a summary')
   .argument('<job>', 'job file')
-  .option('-q, --quiet', 'print nothing on success')
+  .option('-q, --quiet', 'print nothing on success, show no progress, log only warnings and errors')
   .option('--json', 'print the run summary as JSON')
-  .action(async (file: string, opts: { quiet?: boolean; json?: boolean }) => {
-    const plan = await planJob(await readJobFile(file), { requireSink: true });
+  .option('--report <file>', 'write the run report as JSON (schemas/run-report.v1.schema.json), also when the run fails')
+  .option('--metrics-file <file>', "write the final metrics in Prometheus text format (for node_exporter's textfile collector)")
+  .option('--sample <n>', 'print the first N rows leaving each stage on stdout', parseCount('--sample'))
+  .option('--set <path=value>', 'override an option, e.g. --set transforms[0].value=95 (value read as YAML); repeatable', collect, [])
+  .addOption(new Option('--log-level <level>', 'minimum level of log lines (default: info, warn with --quiet)').choices(LOG_LEVELS))
+  .option('--log-file <file>', 'write log lines (JSON) to this file instead of stderr')
+  .option('--no-progress', 'no progress display')
+  .addOption(new Option('--progress-interval <ms>', 'progress refresh period').argParser(parseCount('--progress-interval')).hideHelp())
+  .action(async (file: string, opts: RunCommandOptions) => {
+    configureLogger({ level: opts.logLevel ?? (opts.quiet ? 'warn' : 'info'), ...(opts.logFile === undefined ? {} : { file: opts.logFile }) });
+    const plan = await planJob(await readJobFile(file, { set: opts.set }), { requireSink: true });
     // Ctrl-C / SIGTERM abort the run, so sinks remove their temporary files before we exit.
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
@@ -37,10 +54,81 @@ program
       controller.abort(new InterruptedError(signal));
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    const summary = await runPlan(plan, { signal: controller.signal });
+    const startedAt = new Date();
+    const sampler = opts.sample === undefined ? undefined : createSampler(opts.sample, (text) => process.stdout.write(text));
+    let opened: OpenedRun | undefined;
+    let progress: Progress | undefined;
+    const onStart = (run: OpenedRun) => {
+      opened = run;
+      if (opts.quiet || opts.progress === false) return;
+      progress = new Progress(run.metrics[0]!, {
+        stream: process.stderr,
+        tty: process.stderr.isTTY === true,
+        log: run.log,
+        ...(opts.progressInterval === undefined ? {} : { intervalMs: opts.progressInterval }),
+        ...expectedRows(plan.source.stage.options),
+      }).start();
+    };
+    let summary: RunSummary;
+    try {
+      summary = await runPlan(plan, { signal: controller.signal, onStart, ...(sampler ? { tap: sampler.tap } : {}) });
+    } catch (thrown) {
+      progress?.stop();
+      const error = toError(thrown);
+      if (opened !== undefined) logFailure(opened, error);
+      if (opened !== undefined) await writeOutputs(opts, buildReport(summarize(plan, opened), { status: error instanceof InterruptedError ? 'interrupted' : 'failed', exitCode: exitCodeFor(error), error, startedAt }));
+      throw error;
+    }
+    progress?.stop();
+    sampler?.finish(summary.stages);
+    await writeOutputs(opts, buildReport(summary, { status: 'succeeded', exitCode: ExitCode.ok, startedAt }));
     if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else if (!opts.quiet) process.stdout.write(`${formatSummary(summary)}\n`);
+    else if (!opts.quiet) process.stdout.write(`${process.stdout.isTTY ? formatSummaryTable(summary) : formatSummary(summary)}\n`);
   });
+
+interface RunCommandOptions {
+  quiet?: boolean;
+  json?: boolean;
+  report?: string;
+  metricsFile?: string;
+  sample?: number;
+  set: string[];
+  logLevel?: LevelWithSilent;
+  logFile?: string;
+  progress: boolean;
+  progressInterval?: number;
+}
+
+async function writeOutputs(opts: RunCommandOptions, report: RunReport): Promise<void> {
+  if (opts.report !== undefined) await writeReport(opts.report, report);
+  if (opts.metricsFile !== undefined) await writeMetricsFile(opts.metricsFile, report);
+}
+
+/** A source that says how many rows it will make (`rows`) lets progress show an ETA without a file size. */
+function expectedRows(options: unknown): { rowsTotal?: number } {
+  const rows = (options as { rows?: unknown } | undefined)?.rows;
+  return typeof rows === 'number' && Number.isFinite(rows) ? { rowsTotal: rows } : {};
+}
+
+/** One structured line for log collectors; the paragraph on stderr is for the person at the terminal. */
+function logFailure(run: OpenedRun, error: Error): void {
+  const index = error instanceof StageError ? run.metrics.findIndex((m) => m.place === error.place) : -1;
+  const stage = run.metrics[index];
+  const log = stage === undefined ? run.log : stageLogger(run.log, { index, place: stage.place, type: stage.type });
+  log.error({ err: { name: error.name, message: error.message }, exitCode: exitCodeFor(error) }, 'run failed');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseCount(option: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${option} must be a non-negative integer (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
 
 program
   .command('validate')
@@ -125,7 +213,12 @@ program.addCommand(benchCommand);
 try {
   await program.parseAsync(process.argv);
 } catch (thrown) {
-  const error = toError(thrown);
-  process.stderr.write(`sluice: ${error.message}\n`);
-  process.exitCode = exitCodeFor(error) || ExitCode.failure;
+  if (thrown instanceof CommanderError) {
+    // commander has already printed the message (or the help).
+    process.exitCode = thrown.exitCode === 0 ? ExitCode.ok : ExitCode.invalidJob;
+  } else {
+    const error = toError(thrown);
+    process.stderr.write(`sluice: ${error.message}\n`);
+    process.exitCode = exitCodeFor(error) || ExitCode.failure;
+  }
 }

@@ -15,8 +15,17 @@ export interface StageMetrics {
   batchesOut: number;
   rowsOut: number;
   bytesRead: number;
+  /** Size of the input the source reads, when known (a file source's file size), for progress. */
+  bytesTotal: number | undefined;
   /** Time spent inside this stage's stream including everything upstream of it, in ms. */
   inclusiveMs: number;
+  /**
+   * Time between handing a batch downstream and being asked for the next one, in ms: the
+   * downstream stages' own work, i.e. how long this stage was held back (backpressure).
+   */
+  waitMs: number;
+  /** Errors raised by this stage (not ones passing through from upstream). */
+  errors: number;
   /** Kernel implementations the stage called. */
   readonly implementations: Set<Implementation>;
   /** Where a sink put its output, as it reported it. */
@@ -24,13 +33,17 @@ export interface StageMetrics {
 }
 
 export function newMetrics(place: string, type: string, kind: StageMetrics['kind']): StageMetrics {
-  return { place, type, kind, batchesOut: 0, rowsOut: 0, bytesRead: 0, inclusiveMs: 0, implementations: new Set() };
+  return { place, type, kind, batchesOut: 0, rowsOut: 0, bytesRead: 0, bytesTotal: undefined, inclusiveMs: 0, waitMs: 0, errors: 0, implementations: new Set() };
 }
+
+/** Sees each batch a stage hands on (for `sluice run --sample`). */
+export type Tap = (metrics: StageMetrics, batch: RecordBatch) => void;
 
 /** Errors from a stage carry its place; an error already carrying an upstream place passes unchanged. */
 export function annotate(error: unknown, metrics: StageMetrics): Error {
   const e = toError(error);
   if (e instanceof StageError || e instanceof InterruptedError || e.name === 'AbortError') return e;
+  metrics.errors++;
   return new StageError(metrics.place, metrics.type, e);
 }
 
@@ -39,7 +52,7 @@ export function annotate(error: unknown, metrics: StageMetrics): Error {
  * declared schema, annotates errors, honours `signal`, and closes the stream when the consumer
  * stops early (its `return()` runs through to the source).
  */
-export async function* metered(stream: AsyncIterable<RecordBatch>, metrics: StageMetrics, schema: Schema, signal: AbortSignal): AsyncGenerator<RecordBatch> {
+export async function* metered(stream: AsyncIterable<RecordBatch>, metrics: StageMetrics, schema: Schema, signal: AbortSignal, tap?: Tap): AsyncGenerator<RecordBatch> {
   const iterator = stream[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -56,14 +69,19 @@ export async function* metered(stream: AsyncIterable<RecordBatch>, metrics: Stag
       if (next.done) return;
       const batch = next.value;
       if (!RecordBatch.isRecordBatch(batch)) {
+        metrics.errors++;
         throw new StageError(metrics.place, metrics.type, new TypeError(`yielded ${typeof batch === 'object' ? 'an object' : typeof batch} that is not a RecordBatch`));
       }
       if (batch.schema !== schema && !batch.schema.equals(schema)) {
+        metrics.errors++;
         throw new StageError(metrics.place, metrics.type, new TypeError(`yielded a batch of schema {${batch.schema}} but declared {${schema}}`));
       }
       metrics.batchesOut++;
       metrics.rowsOut += batch.numRows;
+      tap?.(metrics, batch);
+      const handed = performance.now();
       yield batch;
+      metrics.waitMs += performance.now() - handed;
     }
   } finally {
     await iterator.return?.();

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, type Document, type Scalar } from 'yaml';
 import { JobError, type Problem } from './errors.js';
 
 /** A stage as written in a job: its type and its options side by side. */
@@ -40,7 +40,15 @@ export function jobFromObject(spec: unknown, baseDir = process.cwd()): LoadedJob
   return { spec, baseDir, locate: () => undefined };
 }
 
-export function parseJobText(text: string, file: string, baseDir: string): LoadedJob {
+/** What turns a job file into the job that runs: the environment and command-line overrides. */
+export interface JobTextOptions {
+  /** Values for `${NAME}`; default: `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** `key.path=value` overrides (`--set transforms[0].value=95`), values read as YAML. */
+  readonly set?: readonly string[];
+}
+
+export function parseJobText(text: string, file: string, baseDir: string, options: JobTextOptions = {}): LoadedJob {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -50,6 +58,16 @@ export function parseJobText(text: string, file: string, baseDir: string): Loade
     });
     throw new JobError(problems, file);
   }
+  const problems: Problem[] = [];
+  substituteEnv(doc.contents, [], options.env ?? process.env, (path, message, node) => {
+    const pos = node.range === undefined || node.range === null ? undefined : lineCounter.linePos(node.range[0]);
+    problems.push({ path: formatPath(path), message, ...(pos === undefined ? {} : { line: pos.line, column: pos.col }) });
+  });
+  for (const assignment of options.set ?? []) {
+    const problem = applySet(doc, assignment);
+    if (problem !== undefined) problems.push({ path: `--set ${assignment}`, message: problem });
+  }
+  if (problems.length > 0) throw new JobError(problems, file);
   return {
     spec: doc.toJS({ maxAliasCount: 100 }),
     file,
@@ -63,7 +81,7 @@ export function parseJobText(text: string, file: string, baseDir: string): Loade
   };
 }
 
-export async function readJobFile(file: string): Promise<LoadedJob> {
+export async function readJobFile(file: string, options: JobTextOptions = {}): Promise<LoadedJob> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -71,7 +89,80 @@ export async function readJobFile(file: string): Promise<LoadedJob> {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new JobError([{ path: '', message: `cannot read the job file: ${reason}` }], file);
   }
-  return parseJobText(text, file, dirname(resolve(file)));
+  return parseJobText(text, file, dirname(resolve(file)), options);
+}
+
+const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * `${NAME}` and `${NAME:-default}` in string values (never in keys), replaced in the parsed
+ * document rather than the text, so a value cannot inject YAML and positions stay true. A value
+ * that is exactly one reference is read as a YAML scalar once replaced, so `value: ${LIMIT}` gives
+ * a number; quoted too, because inside a flow map (`{ value: "${LIMIT}" }`) it must be quoted to
+ * be YAML at all. `$$` is a literal `$`.
+ */
+function substituteEnv(node: unknown, path: JobPath, env: NodeJS.ProcessEnv, problem: (path: JobPath, message: string, node: Scalar) => void): void {
+  if (isScalar(node)) {
+    if (typeof node.value !== 'string' || !node.value.includes('$')) return;
+    const text = node.value;
+    let whole: string | undefined;
+    const replaced = text.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
+      if (name === undefined) return '$';
+      const value = env[name];
+      if (value !== undefined && (value !== '' || fallback === undefined)) return (whole = value);
+      if (fallback !== undefined) return (whole = fallback);
+      problem(path, `environment variable ${name} is not set (write \${${name}:-default} to give a default)`, node);
+      return match;
+    });
+    if (replaced === text) return;
+    const single = /^\$\{[^}]*\}$/.test(text);
+    node.value = single && whole !== undefined ? yamlScalar(whole) : replaced;
+    return;
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) substituteEnv(pair.value, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)], env, problem);
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => substituteEnv(item, [...path, i], env, problem));
+  }
+}
+
+function yamlScalar(text: string): unknown {
+  try {
+    const value: unknown = parseYaml(text);
+    return value === null || typeof value === 'object' ? text : value;
+  } catch {
+    return text;
+  }
+}
+
+/** Applies `transforms[0].value=95`; returns why not when the place does not exist. */
+function applySet(doc: Document, assignment: string): string | undefined {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) return 'must be key.path=value, e.g. transforms[0].value=95';
+  const path = parsePath(assignment.slice(0, eq));
+  if (path === undefined) return `"${assignment.slice(0, eq)}" is not a place in a job (e.g. transforms[0].value, source.path)`;
+  const parent = path.slice(0, -1);
+  const holder = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
+  const last = path[path.length - 1]!;
+  if (!isCollection(holder)) return `no ${formatPath(parent) || 'job'} to set ${JSON.stringify(last)} in`;
+  if (isSeq(holder) !== (typeof last === 'number') || (typeof last === 'number' && last >= holder.items.length)) {
+    return `no ${formatPath(path)} in the job${isSeq(holder) ? ` (${formatPath(parent)} has ${holder.items.length} item${holder.items.length === 1 ? '' : 's'})` : ''}`;
+  }
+  const raw = assignment.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = parseYaml(raw);
+  } catch {
+    value = raw;
+  }
+  doc.setIn(path, doc.createNode(value));
+  return undefined;
+}
+
+/** `transforms[0].value` → ['transforms', 0, 'value']; undefined when malformed. */
+function parsePath(text: string): JobPath | undefined {
+  if (!/^[A-Za-z_][\w-]*(\[\d+\]|\.[A-Za-z_][\w-]*)*$/.test(text)) return undefined;
+  return [...text.matchAll(/([A-Za-z_][\w-]*)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? m[1]! : Number(m[2])));
 }
 
 /** Source offset of the deepest node on `path` (an unknown key points at the map holding it). */

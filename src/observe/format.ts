@@ -1,0 +1,30 @@
+/** Number, size, rate and duration formats shared by the summary table and the progress display. */
+const count = new Intl.NumberFormat('en-US');
+
+export function formatCount(n: number): string {
+  return count.format(Math.round(n));
+}
+
+export function formatRate(rowsPerSecond: number): string {
+  return rowsPerSecond >= 1e6 ? `${(rowsPerSecond / 1e6).toFixed(1)} M rows/s` : `${formatCount(rowsPerSecond)} rows/s`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

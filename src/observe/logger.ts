@@ -1,0 +1,69 @@
+/**
+ * Structured logs (pino): JSON lines on stderr or in a log file, rendered for humans (pino-pretty)
+ * when stderr is a terminal. Library code logs through here only; stdout stays for what the user
+ * asked to see. Every line of a run carries its `runId`; lines about one stage carry `stage`
+ * (`{ index, place, type }`).
+ */
+import { randomUUID } from 'node:crypto';
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export const LOG_LEVELS: readonly LevelWithSilent[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export interface LoggerOptions {
+  /** Minimum level; default `info`. */
+  readonly level?: LevelWithSilent;
+  /** Write JSON lines to this file instead of stderr. */
+  readonly file?: string;
+  /** Human-readable lines; default: when writing to stderr and stderr is a TTY. */
+  readonly pretty?: boolean;
+}
+
+/**
+ * Synchronous destinations: a CLI sets `process.exitCode` and lets the loop drain, and a failing
+ * run must not lose its last lines to a buffer.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  // Level names rather than numbers: the lines are read by people and by grep as often as by tools.
+  const base = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
+  if (options.file !== undefined) return pino(base, pino.destination({ dest: options.file, sync: true, mkdir: true }));
+  if (options.pretty ?? process.stderr.isTTY === true) {
+    return pino(base, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: 'runId', translateTime: 'HH:MM:ss.l' }));
+  }
+  return pino(base, pino.destination({ fd: 2, sync: true }));
+}
+
+let root: Logger | undefined;
+
+/**
+ * The process logger: `warn` on stderr until the CLI (or an embedder) configures it, so an
+ * application embedding sluice hears about problems but not about every run.
+ */
+export function logger(): Logger {
+  root ??= createLogger({ level: 'warn' });
+  return root;
+}
+
+/** Replaces the process logger (the CLI does this from `--log-level` / `--log-file`). */
+export function configureLogger(options: LoggerOptions | Logger): Logger {
+  root = 'info' in options && typeof options.info === 'function' ? (options as Logger) : createLogger(options as LoggerOptions);
+  return root;
+}
+
+/** A fresh run id: short enough to read, unique enough to grep across a scheduler's logs. */
+export function newRunId(): string {
+  return randomUUID();
+}
+
+/** The logger for one run: every line carries the run id. */
+export function runLogger(runId: string, parent: Logger = logger()): Logger {
+  return parent.child({ runId });
+}
+
+/** The logger for one stage of a run. */
+export function stageLogger(run: Logger, stage: { index: number; place: string; type: string }): Logger {
+  return run.child({ stage });
+}
