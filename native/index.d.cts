@@ -36,6 +36,12 @@ export declare class CsvParser {
 export type NativeCsvParser = CsvParser
 
 /**
+ * `compareUtf8` for a dictionary column: `codes` into the null-free utf8
+ * column (`dictionaryOffsets`, `dictionaryBytes`); each entry is compared once.
+ */
+export declare function compareDictionary(codes: Int32Array, dictionaryOffsets: Int32Array, dictionaryBytes: Uint8Array, validity: Uint8Array | null | undefined, op: string, needle: string, out: Uint32Array): number
+
+/**
  * Writes into `out` the indices (ascending) of the rows `i` where
  * `values[i] <op> threshold` holds and row `i` is valid, and returns how many
  * it wrote. Zero-copy: reads `values`/`validity` and writes `out` in place.
@@ -49,6 +55,25 @@ export type NativeCsvParser = CsvParser
  * than `values` or `validity` shorter than `ceil(values.length / 8)` bytes.
  */
 export declare function compareF64(values: Float64Array, validity: Uint8Array | null | undefined, op: string, threshold: number, out: Uint32Array): number
+
+/**
+ * Like `compareF64`, for an `Int32Array`: the comparison with the (float)
+ * threshold is exact.
+ */
+export declare function compareI32(values: Int32Array, validity: Uint8Array | null | undefined, op: string, threshold: number, out: Uint32Array): number
+
+/**
+ * Like `compareF64`, for a `BigInt64Array` (int64 or timestamp): exact, with
+ * no rounding of values beyond 2^53 and none of the threshold.
+ */
+export declare function compareI64(values: BigInt64Array, validity: Uint8Array | null | undefined, op: string, threshold: number, out: Uint32Array): number
+
+/**
+ * Selects the rows of a utf8 column (`offsets` + `bytes`) whose value is
+ * (`eq`) or is not (`ne`) `needle`; null rows never pass. Other ops throw a
+ * `TypeError`.
+ */
+export declare function compareUtf8(offsets: Int32Array, bytes: Uint8Array, validity: Uint8Array | null | undefined, op: string, needle: string, out: Uint32Array): number
 
 /**
  * A data problem: `kind` is `"grammar"` (with `detail`) or `"value"` (with
@@ -76,6 +101,21 @@ export interface CsvParseResult {
   error?: CsvParseError
 }
 
+/**
+ * The fused filter + group-by: `groupedStatsF64` over only the rows where
+ * `values[i] <op> threshold` holds and the row is valid, in one pass without
+ * materialising the filtered column.
+ */
+export declare function filterGroupedStatsF64(values: Float64Array, validity: Uint8Array | null | undefined, gids: Int32Array, op: string, threshold: number, state: Float64Array, stride: number, rowsSlot: number, sumSlot: number, minSlot: number, maxSlot: number): void
+
+/**
+ * Adds every row of a null-free `Float64Array` to its group's count, sum,
+ * min and max in `state` (`stride` f64 slots per group; group g's slot o at
+ * g·stride + o), in row order exactly as the TypeScript aggregation does.
+ * `gids` has one group id per value; `rowsSlot` < 0 skips the row count.
+ */
+export declare function groupedStatsF64(values: Float64Array, gids: Int32Array, state: Float64Array, stride: number, rowsSlot: number, sumSlot: number, minSlot: number, maxSlot: number): void
+
 export declare function nativeInfo(): NativeInfo
 
 /** What was loaded: the addon's crate version and build profile. */
@@ -91,3 +131,21 @@ export interface NativeInfo {
  * equals the JS loop `let s = 0; for (const x of values) s += x`).
  */
 export declare function sumF64(values: Float64Array): number
+
+/**
+ * Writes `values[indices[j]]` into `out[j]` (a `Float64Array` at least as
+ * long as `indices`); an index out of range throws a `RangeError`.
+ */
+export declare function takeF64(values: Float64Array, indices: Uint32Array, out: Float64Array): void
+
+/** `takeF64` for `Int32Array`s (int32 values, dictionary codes, offsets-free data). */
+export declare function takeI32(values: Int32Array, indices: Uint32Array, out: Int32Array): void
+
+/** `takeF64` for `BigInt64Array`s (int64 and timestamp values). */
+export declare function takeI64(values: BigInt64Array, indices: Uint32Array, out: BigInt64Array): void
+
+/**
+ * Writes the validity bits of rows `indices` of a `rows`-row bitmap into
+ * `out` and returns how many of those rows are null.
+ */
+export declare function takeValidity(validity: Uint8Array, rows: number, indices: Uint32Array, out: Uint8Array): number

@@ -5,20 +5,58 @@
  */
 import { warnOnce } from '../observe/log.js';
 import { compareBigInts, compareNumbers, type CompareOp } from './compare.js';
+import { filterGroupedStatsF64, groupedStatsF64 } from './group.js';
 import { loadNativeAddon, type NativeAddon } from './native.js';
+import { compareDictionary, compareUtf8 } from './strings.js';
+import { take, takeValidity } from './take.js';
 
 export { COMPARE_OPS, compareBigInts, compareNumbers, type CompareOp } from './compare.js';
 
 export type Implementation = 'native' | 'js';
 
+/**
+ * Every kernel writes into memory the caller allocated (JS buffers, so that they can be
+ * transferred to a worker); selections are ascending `Uint32Array` row indices and return their
+ * count. Nulls never pass a comparison; NaN follows IEEE 754 (only `ne` passes); -0 equals 0.
+ */
 export interface Kernels {
   readonly implementation: Implementation;
   /** Selection of rows where `values[i] op threshold`; see {@link compareNumbers} for semantics. */
   compareF64(values: Float64Array, validity: Uint8Array | null, op: CompareOp, threshold: number, out: Uint32Array): number;
-  /** int32 comparison; TypeScript in both sets until the native kernel set lands. */
+  /** int32 comparison, exact against a fractional threshold. */
   compareI32(values: Int32Array, validity: Uint8Array | null, op: CompareOp, threshold: number, out: Uint32Array): number;
-  /** int64/timestamp comparison; TypeScript in both sets until the native kernel set lands. */
+  /** int64/timestamp comparison, exact (no rounding of values beyond 2^53 nor of the threshold). */
   compareI64(values: BigInt64Array, validity: Uint8Array | null, op: CompareOp, threshold: number, out: Uint32Array): number;
+  /** `eq`/`ne` of a plain utf8 column (offsets + bytes) with a string, on bytes. */
+  compareUtf8(offsets: Int32Array, bytes: Uint8Array, validity: Uint8Array | null, op: CompareOp, needle: string, out: Uint32Array): number;
+  /** `eq`/`ne` of a dictionary column: each entry compared once, then the codes mapped. */
+  compareDictionary(codes: Int32Array, dictionaryOffsets: Int32Array, dictionaryBytes: Uint8Array, validity: Uint8Array | null, op: CompareOp, needle: string, out: Uint32Array): number;
+  /** `out[j] = values[indices[j]]`; an index out of range is a RangeError before anything is written. */
+  takeF64(values: Float64Array, indices: Uint32Array, out: Float64Array): void;
+  takeI32(values: Int32Array, indices: Uint32Array, out: Int32Array): void;
+  takeI64(values: BigInt64Array, indices: Uint32Array, out: BigInt64Array): void;
+  /** The validity bits of rows `indices` into `out`; returns how many of them are null. */
+  takeValidity(validity: Uint8Array, rows: number, indices: Uint32Array, out: Uint8Array): number;
+  /**
+   * Row count, sum, min and max of a null-free float column per group, into `state` (`stride`
+   * slots per group; `rowsSlot` < 0 skips the count), in row order: native and twin are
+   * bit-identical, so partials do not depend on which ran.
+   */
+  groupedStatsF64(values: Float64Array, gids: Int32Array, state: Float64Array, stride: number, rowsSlot: number, sumSlot: number, minSlot: number, maxSlot: number): void;
+  /** The fused filter + group-by: {@link Kernels.groupedStatsF64} over the valid rows where `values[i] op threshold`. */
+  filterGroupedStatsF64(
+    values: Float64Array,
+    validity: Uint8Array | null,
+    gids: Int32Array,
+    op: CompareOp,
+    threshold: number,
+    state: Float64Array,
+    stride: number,
+    rowsSlot: number,
+    sumSlot: number,
+    minSlot: number,
+    maxSlot: number,
+  ): void;
 }
 
 export const jsKernels: Kernels = {
@@ -26,14 +64,31 @@ export const jsKernels: Kernels = {
   compareF64: compareNumbers,
   compareI32: compareNumbers,
   compareI64: compareBigInts,
+  compareUtf8,
+  compareDictionary,
+  takeF64: take,
+  takeI32: take,
+  takeI64: take,
+  takeValidity,
+  groupedStatsF64,
+  filterGroupedStatsF64,
 };
 
+/** The addon's functions: the generated bindings already have the interface's signatures. */
 function nativeKernels(addon: NativeAddon): Kernels {
   return {
     implementation: 'native',
-    compareF64: (values, validity, op, threshold, out) => addon.compareF64(values, validity, op, threshold, out),
-    compareI32: compareNumbers,
-    compareI64: compareBigInts,
+    compareF64: addon.compareF64,
+    compareI32: addon.compareI32,
+    compareI64: addon.compareI64,
+    compareUtf8: addon.compareUtf8,
+    compareDictionary: addon.compareDictionary,
+    takeF64: addon.takeF64,
+    takeI32: addon.takeI32,
+    takeI64: addon.takeI64,
+    takeValidity: addon.takeValidity,
+    groupedStatsF64: addon.groupedStatsF64,
+    filterGroupedStatsF64: addon.filterGroupedStatsF64,
   };
 }
 

@@ -146,8 +146,8 @@ pub fn compare_f64(
 
 /// `out.len() == values.len()` and `values.len() <= u32::MAX` (checked by the caller).
 #[inline(always)]
-fn select<P: Fn(f64) -> bool>(
-    values: &[f64],
+pub(crate) fn select<T: Copy, P: Fn(T) -> bool>(
+    values: &[T],
     validity: Option<&[u8]>,
     out: &mut [u32],
     pred: P,
@@ -163,7 +163,7 @@ fn select<P: Fn(f64) -> bool>(
 /// Branch-free: the candidate index is always written to `out[k]`, and `k`
 /// only advances when the row passes.
 #[inline(always)]
-fn select_all_valid<P: Fn(f64) -> bool>(values: &[f64], out: &mut [u32], pred: &P) -> usize {
+fn select_all_valid<T: Copy, P: Fn(T) -> bool>(values: &[T], out: &mut [u32], pred: &P) -> usize {
     // Checked by the caller; restated so the unchecked write below is locally
     // justified.
     assert!(values.len() <= out.len());
@@ -183,8 +183,8 @@ fn select_all_valid<P: Fn(f64) -> bool>(values: &[f64], out: &mut [u32], pred: &
 /// blocks with no passing row are skipped, the others emit their indices
 /// branch-free like [`select_all_valid`].
 #[inline(always)]
-fn select_masked<P: Fn(f64) -> bool>(
-    values: &[f64],
+fn select_masked<T: Copy, P: Fn(T) -> bool>(
+    values: &[T],
     bitmap: &[u8],
     out: &mut [u32],
     pred: &P,

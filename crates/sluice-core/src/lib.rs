@@ -8,18 +8,28 @@
 //! - Validity bitmaps are Arrow-style: LSB-first, bit `i` (byte `i / 8`,
 //!   bit `i % 8`) set means row `i` is valid (non-null); `None` means every
 //!   row is valid. Bits past the last row are ignored.
-//! - Output buffers are allocated by the caller; kernels never allocate.
+//! - Output buffers are allocated by the caller; kernels never allocate
+//!   output (the dictionary comparison keeps one byte per dictionary entry
+//!   of scratch).
 //! - Row indices are `u32`, so a column has at most [`MAX_ROWS`] rows.
 //! - Every failure is a [`CoreError`].
 
 pub mod aggregate;
 pub mod compare;
+pub mod compare_int;
+pub mod compare_utf8;
 pub mod csv;
 pub mod error;
+pub mod group;
+pub mod take;
 
 pub use aggregate::sum_f64;
 pub use compare::{compare_f64, CmpOp};
+pub use compare_int::{compare_i32, compare_i64};
+pub use compare_utf8::{compare_dictionary, compare_utf8};
 pub use error::CoreError;
+pub use group::{filter_grouped_stats_f64, grouped_stats_f64, StatsSlots};
+pub use take::{take, take_validity};
 
 /// Largest number of rows a kernel accepts: row indices (and counts of
 /// selected rows) must fit in a `u32`.

@@ -136,14 +136,39 @@ pub fn is_nullish(value: &Unknown<'_>) -> bool {
     matches!(value.get_type(), Ok(ValueType::Null | ValueType::Undefined))
 }
 
-/// Borrows the memory of a `Float64Array` (zero-copy).
-pub fn f64_slice<'a>(value: Unknown<'a>, arg: &str) -> JsResult<&'a [f64]> {
-    let array = typed_array_of_kind(&value, arg, TypedarrayType::float64_array, "a Float64Array")?;
-    let data = array.element_ptr::<f64>(arg)?;
-    // SAFETY: `data` points to `len` aligned f64s of the view (or is dangling
-    // for len 0). The backing store stays alive and in place for this
+/// A typed array element type: its Node-API kind and JS name.
+pub trait Element: Copy {
+    const KIND: i32;
+    const NAME: &'static str;
+}
+
+macro_rules! element {
+    ($t:ty, $kind:ident, $name:literal) => {
+        impl Element for $t {
+            const KIND: i32 = TypedarrayType::$kind;
+            const NAME: &'static str = $name;
+        }
+    };
+}
+element!(f64, float64_array, "a Float64Array");
+element!(i32, int32_array, "an Int32Array");
+element!(i64, bigint64_array, "a BigInt64Array");
+element!(u32, uint32_array, "a Uint32Array");
+element!(u8, uint8_array, "a Uint8Array");
+
+/// Borrows the memory of a typed array of element type `T` (zero-copy).
+pub fn slice<'a, T: Element>(value: Unknown<'a>, arg: &str) -> JsResult<&'a [T]> {
+    let array = typed_array_of_kind(&value, arg, T::KIND, T::NAME)?;
+    let data = array.element_ptr::<T>(arg)?;
+    // SAFETY: `data` points to `len` aligned elements of the view (or is
+    // dangling for len 0). The backing store stays alive and in place for this
     // synchronous call: no JS runs while the slice is in use.
     Ok(unsafe { std::slice::from_raw_parts(data, array.len) })
+}
+
+/// Borrows the memory of a `Float64Array` (zero-copy).
+pub fn f64_slice<'a>(value: Unknown<'a>, arg: &str) -> JsResult<&'a [f64]> {
+    slice(value, arg)
 }
 
 /// Borrows the memory of an optional `Uint8Array` (`null`/`undefined` → `None`).
@@ -158,24 +183,26 @@ pub fn optional_u8_slice<'a>(value: Unknown<'a>, arg: &str) -> JsResult<Option<&
         "a Uint8Array, null or undefined",
     )?;
     let data = array.element_ptr::<u8>(arg)?;
-    // SAFETY: as in `f64_slice`.
+    // SAFETY: as in `slice`.
     Ok(Some(unsafe { std::slice::from_raw_parts(data, array.len) }))
 }
 
-/// A `Uint32Array` to be written: checked, but not yet borrowed, so that it
+/// A typed array to be written: checked, but not yet borrowed, so that it
 /// can be checked for overlap with the read-only inputs first.
-pub struct U32Out<'a> {
-    data: *mut u32,
+pub struct Out<'a, T> {
+    data: *mut T,
     len: usize,
     _value: std::marker::PhantomData<Unknown<'a>>,
 }
 
-impl<'a> U32Out<'a> {
+/// The selection output of the comparison kernels.
+pub type U32Out<'a> = Out<'a, u32>;
+
+impl<'a, T: Element> Out<'a, T> {
     pub fn new(value: Unknown<'a>, arg: &str) -> JsResult<Self> {
-        let array =
-            typed_array_of_kind(&value, arg, TypedarrayType::uint32_array, "a Uint32Array")?;
-        Ok(U32Out {
-            data: array.element_ptr::<u32>(arg)?,
+        let array = typed_array_of_kind(&value, arg, T::KIND, T::NAME)?;
+        Ok(Out {
+            data: array.element_ptr::<T>(arg)?,
             len: array.len,
             _value: std::marker::PhantomData,
         })
@@ -184,9 +211,9 @@ impl<'a> U32Out<'a> {
     /// Fails when this array shares memory with `other` (e.g. both are views of
     /// one ArrayBuffer): the kernel would read what it writes, and Rust must not
     /// hold a `&mut` and a `&` to the same memory.
-    pub fn check_disjoint<T>(&self, other: &[T], arg: &str, other_arg: &str) -> JsResult<()> {
+    pub fn check_disjoint<U>(&self, other: &[U], arg: &str, other_arg: &str) -> JsResult<()> {
         let start = self.data as usize;
-        let end = start + self.len * std::mem::size_of::<u32>();
+        let end = start + self.len * std::mem::size_of::<T>();
         let o_start = other.as_ptr() as usize;
         let o_end = o_start + std::mem::size_of_val(other);
         if start < o_end && o_start < end && self.len > 0 && !other.is_empty() {
@@ -198,13 +225,26 @@ impl<'a> U32Out<'a> {
     }
 
     /// Borrows the array's memory mutably (zero-copy).
-    pub fn into_slice(self) -> &'a mut [u32] {
-        // SAFETY: `data` points to `len` aligned u32s of a Uint32Array view (or
-        // is dangling for len 0), alive and in place for this synchronous call;
-        // the caller has checked it is disjoint from every other borrowed
+    pub fn into_slice(self) -> &'a mut [T] {
+        // SAFETY: `data` points to `len` aligned elements of a typed array view
+        // (or is dangling for len 0), alive and in place for this synchronous
+        // call; the caller has checked it is disjoint from every other borrowed
         // argument (`check_disjoint`).
         unsafe { std::slice::from_raw_parts_mut(self.data, self.len) }
     }
+}
+
+/// A non-negative integer argument (a slot offset, a stride).
+pub fn index(value: Unknown<'_>, arg: &str) -> JsResult<usize> {
+    let x = number(value, arg)?;
+    if !(x >= 0.0 && x.fract() == 0.0 && x <= 4_294_967_295.0) {
+        return Err(JsFailure::new(
+            crate::error::ErrorClass::RangeError,
+            crate::error::ERR_OUT_OF_RANGE,
+            format!("{arg} must be an integer in 0..2^32 (got {x})"),
+        ));
+    }
+    Ok(x as usize)
 }
 
 /// A JS string argument.

@@ -87,10 +87,17 @@ impl From<CoreError> for JsFailure {
     fn from(err: CoreError) -> Self {
         // Exhaustive on purpose: a new core error must choose its JS class here.
         let (class, code) = match &err {
-            CoreError::UnknownOp { .. } => (ErrorClass::TypeError, ERR_INVALID_ARG_VALUE),
+            CoreError::UnknownOp { .. }
+            | CoreError::UnsupportedOp { .. }
+            | CoreError::BadOffsets { .. } => (ErrorClass::TypeError, ERR_INVALID_ARG_VALUE),
             CoreError::OutputTooShort { .. }
             | CoreError::ValidityTooShort { .. }
-            | CoreError::TooManyRows { .. } => (ErrorClass::RangeError, ERR_OUT_OF_RANGE),
+            | CoreError::TooManyRows { .. }
+            | CoreError::CodeOutOfRange { .. }
+            | CoreError::IndexOutOfRange { .. }
+            | CoreError::GroupOutOfRange { .. }
+            | CoreError::BadSlots { .. }
+            | CoreError::LengthMismatch { .. } => (ErrorClass::RangeError, ERR_OUT_OF_RANGE),
         };
         JsFailure::new(class, code, err.to_string())
     }

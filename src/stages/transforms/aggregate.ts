@@ -73,7 +73,7 @@ export class Aggregate extends Transform<Options> {
   async *transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncGenerator<RecordBatch> {
     let aggregation: GroupedAggregation | undefined;
     for await (const batch of input) {
-      aggregation ??= new GroupedAggregation(this.planFor(batch.schema));
+      aggregation ??= new GroupedAggregation(this.planFor(batch.schema), ctx.kernels);
       aggregation.update(batch);
     }
     if (aggregation === undefined) {
@@ -82,7 +82,7 @@ export class Aggregate extends Transform<Options> {
         if (this.options.group_by.length === 0) yield this.emptyGlobalRow(ctx.schema);
         return;
       }
-      aggregation = new GroupedAggregation(this.planned.plan);
+      aggregation = new GroupedAggregation(this.planned.plan, ctx.kernels);
     }
     const result = aggregation.finish();
     for (let start = 0; start < result.numRows; start += ctx.batchSize) yield result.slice(start, start + ctx.batchSize);

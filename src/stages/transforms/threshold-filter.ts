@@ -1,10 +1,10 @@
 /**
  * `threshold_filter`: keeps the rows where `column op value` holds. Nulls never pass; NaN passes
  * only `ne` (ARCHITECTURE.md). Numeric columns go through the comparison kernels (native when
- * loaded); utf8 columns support `eq`/`ne` against a string, compared once per dictionary entry.
+ * loaded); utf8 columns support `eq`/`ne` against a string, on bytes, once per dictionary entry.
  */
 import { z } from 'zod';
-import { dictionaryStrings, utf8At, type Column } from '../../batch/column.js';
+import type { Column } from '../../batch/column.js';
 import type { RecordBatch } from '../../batch/record-batch.js';
 import type { Schema } from '../../batch/schema.js';
 import { COMPARE_OPS, type CompareOp } from '../../kernels/index.js';
@@ -61,16 +61,10 @@ function select(column: Column, op: CompareOp, value: number | string, out: Uint
     case 'int64':
     case 'timestamp':
       return ctx.kernels.compareI64(column.values, column.validity, op, value as number, out);
-    case 'dictionary': {
-      const matches = Int32Array.from(dictionaryStrings(column.dictionary), (s) => +(s === value));
-      const codes = Int32Array.from(column.codes, (code) => matches[code]!);
-      return ctx.kernels.compareI32(codes, column.validity, op, 1, out);
-    }
-    case 'utf8': {
-      const equal = new Int32Array(column.offsets.length - 1);
-      for (let i = 0; i < equal.length; i++) equal[i] = +(utf8At(column, i) === value);
-      return ctx.kernels.compareI32(equal, column.validity, op, 1, out);
-    }
+    case 'dictionary':
+      return ctx.kernels.compareDictionary(column.codes, column.dictionary.offsets, column.dictionary.bytes, column.validity, op, value as string, out);
+    case 'utf8':
+      return ctx.kernels.compareUtf8(column.offsets, column.bytes, column.validity, op, value as string, out);
     case 'bool':
       throw new TypeError(`threshold_filter cannot compare a bool column`);
   }

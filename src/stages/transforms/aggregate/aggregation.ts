@@ -29,6 +29,7 @@ import type { AggregatePlan } from './plan.js';
 import { planSchema } from './plan.js';
 import { Grouper, identity, keyColumn, type GroupKeysData } from './keys.js';
 import * as k from './kernels.js';
+import { jsKernels, type Kernels } from '../../../kernels/index.js';
 
 /** What a slot of the per-group state holds. */
 export type SlotKind = 'rows' | 'nulls' | 'sum' | 'sumLo' | 'sumHi' | 'min' | 'max' | 'minWords' | 'maxWords';
@@ -110,8 +111,12 @@ export class GroupedAggregation {
   private readonly empty: Float64Array;
   private readonly pending: number[];
 
-  constructor(plan: AggregatePlan) {
+  /** The kernels of the run (native or twins): both give bit-identical states. */
+  private readonly kernels: Kernels;
+
+  constructor(plan: AggregatePlan, kernels: Kernels = jsKernels) {
     this.plan = plan;
+    this.kernels = kernels;
     this.layout = stateLayout(plan);
     this.grouper = new Grouper(plan.keys.map((key) => key.type));
     this.pending = plan.values.map(() => 0);
@@ -120,8 +125,8 @@ export class GroupedAggregation {
   }
 
   /** An aggregation continuing from `partial` (same plan). */
-  static fromPartial(plan: AggregatePlan, partial: PartialAggregate): GroupedAggregation {
-    const aggregation = new GroupedAggregation(plan);
+  static fromPartial(plan: AggregatePlan, partial: PartialAggregate, kernels: Kernels = jsKernels): GroupedAggregation {
+    const aggregation = new GroupedAggregation(plan, kernels);
     aggregation.merge(partial);
     return aggregation;
   }
@@ -152,7 +157,7 @@ export class GroupedAggregation {
         case 'float64':
           if (validity === null && slots.sum >= 0 && slots.min >= 0 && slots.max >= 0) {
             // The common summary (count, sum/mean, min, max of one column) in one pass.
-            k.statsF64(column.values, gids, 0, n, st, stride, rowsCounted ? -1 : 0, slots.sum, slots.min, slots.max);
+            this.kernels.groupedStatsF64(column.values, gids.subarray(0, n), st, stride, rowsCounted ? -1 : 0, slots.sum, slots.min, slots.max);
             rowsCounted = true;
             break;
           }

@@ -40,57 +40,8 @@ export function countNulls(validity: Uint8Array, gids: Int32Array, start: number
   }
 }
 
-/**
- * Row count, sum, min and max of a null-free float column in one pass (unrolled by four): the
- * common summary. `oRows` < 0 skips the row count.
- */
-export function statsF64(values: Float64Array, gids: Int32Array, start: number, end: number, st: Float64Array, stride: number, oRows: number, oSum: number, oMin: number, oMax: number): void {
-  let i = start;
-  if (oRows < 0) {
-    for (; i < end; i++) {
-      const v = values[i]!;
-      const g = gids[i]! * stride;
-      st[g + oSum]! += v;
-      if (v < st[g + oMin]! || v !== v) st[g + oMin] = v;
-      if (v > st[g + oMax]! || v !== v) st[g + oMax] = v;
-    }
-    return;
-  }
-  for (; i + 4 <= end; i += 4) {
-    let v = values[i]!;
-    let g = gids[i]! * stride;
-    st[g + oRows]!++;
-    st[g + oSum]! += v;
-    if (v < st[g + oMin]! || v !== v) st[g + oMin] = v;
-    if (v > st[g + oMax]! || v !== v) st[g + oMax] = v;
-    v = values[i + 1]!;
-    g = gids[i + 1]! * stride;
-    st[g + oRows]!++;
-    st[g + oSum]! += v;
-    if (v < st[g + oMin]! || v !== v) st[g + oMin] = v;
-    if (v > st[g + oMax]! || v !== v) st[g + oMax] = v;
-    v = values[i + 2]!;
-    g = gids[i + 2]! * stride;
-    st[g + oRows]!++;
-    st[g + oSum]! += v;
-    if (v < st[g + oMin]! || v !== v) st[g + oMin] = v;
-    if (v > st[g + oMax]! || v !== v) st[g + oMax] = v;
-    v = values[i + 3]!;
-    g = gids[i + 3]! * stride;
-    st[g + oRows]!++;
-    st[g + oSum]! += v;
-    if (v < st[g + oMin]! || v !== v) st[g + oMin] = v;
-    if (v > st[g + oMax]! || v !== v) st[g + oMax] = v;
-  }
-  for (; i < end; i++) {
-    const v = values[i]!;
-    const g = gids[i]! * stride;
-    st[g + oRows]!++;
-    st[g + oSum]! += v;
-    if (v < st[g + oMin]! || v !== v) st[g + oMin] = v;
-    if (v > st[g + oMax]! || v !== v) st[g + oMax] = v;
-  }
-}
+/** The fused count/sum/min/max loop is the twin of a native kernel, so it lives with the kernels. */
+export { statsF64 } from '../../../kernels/group.js';
 
 /**
  * Row count and sum of a null-free float column in one pass (unrolled by four): one cache line
