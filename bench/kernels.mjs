@@ -1,0 +1,95 @@
+// Kernels in memory (tinybench): every native kernel beside its TypeScript twin, at 64K rows (one
+// batch) and 10M rows (the main job), over columns shaped like the synthetic source (value in
+// [0, 100) with three decimals, 50 dictionary categories, user ids, timestamps). The reference of
+// each size is the native sumF64 scan over the same float64 bytes: the memory-bandwidth floor.
+// `ratioToReference` is against the floor of the row's own size (`group`).
+// Usage: npm run bench:kernels  (needs dist/ and the native addon: npm run build)
+import { createRequire } from 'node:module';
+import { Bench } from 'tinybench';
+import { jsKernels, selectKernels } from '../dist/index.js';
+import { printRows, writeResult } from './lib/tiny.mjs';
+
+const addon = createRequire(import.meta.url)('../native/index.cjs');
+const native = selectKernels('native');
+const encoder = new TextEncoder();
+
+/** Columns of `n` rows from a counter-based hash, so both sizes draw the same kind of data. */
+function columns(n) {
+  const values = new Float64Array(n);
+  const codes = new Int32Array(n);
+  const users = new Int32Array(n);
+  const ts = new BigInt64Array(n);
+  let x = 42;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
+    const r = x >>> 0;
+    values[i] = (r % 100_000) / 1000;
+    codes[i] = (r >>> 17) % 50;
+    users[i] = (r >>> 7) % 100_000;
+    ts[i] = 1_700_000_000_000n + BigInt(i);
+  }
+  const names = Array.from({ length: 50 }, (_, c) => encoder.encode(`cat_${String(c).padStart(2, '0')}`));
+  const dictOffsets = new Int32Array(51);
+  names.forEach((b, c) => (dictOffsets[c + 1] = dictOffsets[c] + b.length));
+  const dictBytes = new Uint8Array(dictOffsets[50]);
+  names.forEach((b, c) => dictBytes.set(b, dictOffsets[c]));
+  return { values, codes, users, ts, dictOffsets, dictBytes };
+}
+
+const STRIDE = 4;
+function emptyState() {
+  const st = new Float64Array(50 * STRIDE);
+  for (let g = 0; g < 50; g++) st.set([0, -0, Infinity, -Infinity], g * STRIDE);
+  return st;
+}
+
+const rows = [];
+for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10_000_000, 12]]) {
+  const c = columns(n);
+  const out = new Uint32Array(n);
+  const count = jsKernels.compareF64(c.values, null, 'gt', 90, out);
+  const selection = out.slice(0, count);
+  const taken = new Float64Array(count);
+  const tsThreshold = Number(c.ts[n >> 1]);
+  const bench = new Bench({ iterations, warmupIterations: 3, time: 0, warmupTime: 0 });
+  const meta = {};
+  const add = (name, impl, kernel, fn) => {
+    meta[name] = { group: label, impl, kernel };
+    bench.add(name, fn);
+  };
+  const floor = 'sumF64 scan (bandwidth floor) [native]';
+  add(floor, 'native', 'sumF64', () => addon.sumF64(c.values));
+  for (const k of [native, jsKernels]) {
+    const impl = k.implementation;
+    add(`compareF64 value > 90 [${impl}]`, impl, 'compareF64', () => k.compareF64(c.values, null, 'gt', 90, out));
+    add(`compareI32 user_id > 50000 [${impl}]`, impl, 'compareI32', () => k.compareI32(c.users, null, 'gt', 50_000, out));
+    add(`compareI64 ts > median [${impl}]`, impl, 'compareI64', () => k.compareI64(c.ts, null, 'gt', tsThreshold, out));
+    add(`compareDictionary category = cat_07 [${impl}]`, impl, 'compareDictionary', () => k.compareDictionary(c.codes, c.dictOffsets, c.dictBytes, null, 'eq', 'cat_07', out));
+    add(`takeF64 of the value > 90 selection [${impl}]`, impl, 'takeF64', () => k.takeF64(c.values, selection, taken));
+    add(`groupedStatsF64 by category, all rows [${impl}]`, impl, 'groupedStatsF64', () => k.groupedStatsF64(c.values, c.codes, emptyState(), STRIDE, 0, 1, 2, 3));
+    add(`fused filter value > 90 + group-by category [${impl}]`, impl, 'filterGroupedStatsF64', () =>
+      k.filterGroupedStatsF64(c.values, null, c.codes, 'gt', 90, emptyState(), STRIDE, 0, 1, 2, 3),
+    );
+  }
+  await bench.run();
+  const median = (task) => {
+    if (!task.result || task.result.error) throw new Error(`task ${task.name} failed: ${task.result?.error?.stack}`);
+    return task.result.latency.p50;
+  };
+  const floorMs = median(bench.tasks.find((t) => t.name === floor));
+  const groupRows = bench.tasks.map((task) => ({ name: task.name, ...meta[task.name], medianMs: median(task), ratioToReference: median(task) / floorMs, samples: task.result.latency.samplesCount }));
+  // Native speed-up over the twin, per kernel, from this same run.
+  for (const row of groupRows) {
+    const twin = groupRows.find((r) => r.kernel === row.kernel && r.impl === 'js');
+    if (row.impl === 'native' && twin && twin !== row) row.speedupOverTwin = twin.medianMs / row.medianMs;
+  }
+  rows.push(...groupRows);
+}
+
+printRows(rows);
+writeResult(
+  'kernels',
+  'Kernels in memory, native vs TypeScript twin, at 64K and 10M rows (synthetic-shaped columns: value in [0,100), 50 categories). Reference per size (group): the native sumF64 scan over the same float64 bytes, the memory-bandwidth floor. speedupOverTwin = twin median / native median.',
+  'sumF64 scan (bandwidth floor) [native]',
+  rows,
+);
