@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -31,12 +31,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const base = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
   if (options.file !== undefined) return pino(base, pino.destination({ dest: options.file, sync: true, mkdir: true }));
   if (options.pretty ?? process.stderr.isTTY === true) {
-    return pino(base, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: 'runId', translateTime: 'HH:MM:ss.l' }));
+    const prettify = prettyFactory({ colorize: process.stderr.isTTY === true, ignore: 'runId', translateTime: 'HH:MM:ss.l', singleLine: true });
+    return pino(base, {
+      write(line: string) {
+        beforeTerminalLine?.();
+        process.stderr.write(prettify(line));
+      },
+    });
   }
   return pino(base, pino.destination({ fd: 2, sync: true }));
 }
 
 let root: Logger | undefined;
+let beforeTerminalLine: (() => void) | undefined;
+
+/**
+ * Called before each human-readable line is written to the terminal: the progress bar erases
+ * itself there, so a log line never lands in the middle of it (the bar is redrawn on its next tick).
+ */
+export function onTerminalLine(hook: (() => void) | undefined): void {
+  beforeTerminalLine = hook;
+}
 
 /**
  * The process logger: `warn` on stderr until the CLI (or an embedder) configures it, so an

@@ -5,7 +5,7 @@
  * elsewhere: a log line every few seconds.
  */
 import type { StageMetrics } from '../flow/meter.js';
-import type { Logger } from './logger.js';
+import { onTerminalLine, type Logger } from './logger.js';
 import { formatBytes, formatCount, formatDuration, formatRate } from './format.js';
 
 export interface ProgressOptions {
@@ -70,6 +70,8 @@ export function progressBar(fraction: number | undefined, width: number): string
 export class Progress {
   private timer: NodeJS.Timeout | undefined;
   private drawn = false;
+  /** Times the display was drawn or logged. */
+  renders = 0;
   private readonly started = performance.now();
 
   constructor(
@@ -81,6 +83,7 @@ export class Progress {
     const every = this.options.intervalMs ?? (this.options.tty ? 200 : 5000);
     // unref: a finished run must not wait for the next tick.
     this.timer = setInterval(() => this.render(), every).unref();
+    if (this.options.tty) onTerminalLine(() => this.erase());
     return this;
   }
 
@@ -88,11 +91,17 @@ export class Progress {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    if (this.options.tty) onTerminalLine(undefined);
+    this.erase();
+  }
+
+  private erase(): void {
     if (this.drawn) this.options.stream.write('\r\x1b[2K');
     this.drawn = false;
   }
 
   render(): void {
+    this.renders++;
     const state = progressState(this.source, performance.now() - this.started, this.options.rowsTotal);
     if (this.options.tty) {
       const width = Math.max(10, Math.min(30, (this.options.stream.columns ?? 80) - 80));
