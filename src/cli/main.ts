@@ -171,7 +171,8 @@ program
     const cls = looked.found;
     const jsonSchema = z.toJSONSchema(cls.options, { io: 'input', unrepresentable: 'any' }) as JsonSchemaObject;
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ ...jsonSchema, title: cls.type, description: cls.description }, null, 2)}\n`);
+      // The stage's own example goes in `examples`, so a schema-aware editor can offer it and tests can check it validates.
+      process.stdout.write(`${JSON.stringify({ ...jsonSchema, title: cls.type, description: cls.description, ...(cls.example ? { examples: [cls.example] } : {}) }, null, 2)}\n`);
       return;
     }
     process.stdout.write(`${cls.type} (${cls.kind}): ${cls.description}\n\noptions:\n`);
