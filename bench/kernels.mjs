@@ -6,7 +6,7 @@
 // Usage: npm run bench:kernels  (needs dist/ and the native addon: npm run build)
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
-import { jsKernels, selectKernels } from '../dist/index.js';
+import { Pipeline, jsKernels, selectKernels } from '../dist/index.js';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const addon = createRequire(import.meta.url)('../native/index.cjs');
@@ -70,6 +70,28 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
     add(`fused filter value > 90 + group-by category [${impl}]`, impl, 'filterGroupedStatsF64', () =>
       k.filterGroupedStatsF64(c.values, null, c.codes, 'gt', 90, emptyState(), STRIDE, 0, 1, 2, 3),
     );
+  }
+  if (n === 65_536) {
+    // The threshold_filter's copy of a whole synthetic batch (5 columns, 10% of the rows):
+    // RecordBatch.take (TypeScript, what the stage did before) against the per-column kernels.
+    const pipeline = await Pipeline.fromJob({ source: { type: 'synthetic', rows: n, seed: 42 } });
+    let batch;
+    for await (const b of pipeline.batches()) batch = b;
+    const values = batch.column('value').values;
+    const sel = out.slice(0, native.compareF64(values, null, 'gt', 90, out));
+    const perColumn = (k) => () =>
+      batch.columns.map((column) => {
+        const m = sel.length;
+        switch (column.layout) {
+          case 'float64': { const o = new Float64Array(m); k.takeF64(column.values, sel, o); return o; }
+          case 'int32': { const o = new Int32Array(m); k.takeI32(column.values, sel, o); return o; }
+          case 'dictionary': { const o = new Int32Array(m); k.takeI32(column.codes, sel, o); return o; }
+          default: { const o = new BigInt64Array(m); k.takeI64(column.values, sel, o); return o; }
+        }
+      });
+    add('batch take (5 columns, value > 90) RecordBatch.take [js]', 'js', 'batchTake', () => batch.take(sel, sel.length));
+    add('batch take (5 columns, value > 90) per-column kernels [native]', 'native', 'batchTake', perColumn(native));
+    add('batch take (5 columns, value > 90) per-column kernels [js]', 'js', 'batchTakeTwin', perColumn(jsKernels));
   }
   await bench.run();
   const median = (task) => {

@@ -8,7 +8,7 @@ import { compareBigInts, compareNumbers, type CompareOp } from './compare.js';
 import { filterGroupedStatsF64, groupedStatsF64 } from './group.js';
 import { loadNativeAddon, type NativeAddon } from './native.js';
 import { compareDictionary, compareUtf8 } from './strings.js';
-import { take, takeValidity } from './take.js';
+import { takeF64, takeI32, takeI64, takeValidity } from './take.js';
 
 export { COMPARE_OPS, compareBigInts, compareNumbers, type CompareOp } from './compare.js';
 
@@ -66,9 +66,9 @@ export const jsKernels: Kernels = {
   compareI64: compareBigInts,
   compareUtf8,
   compareDictionary,
-  takeF64: take,
-  takeI32: take,
-  takeI64: take,
+  takeF64,
+  takeI32,
+  takeI64,
   takeValidity,
   groupedStatsF64,
   filterGroupedStatsF64,

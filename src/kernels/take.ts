@@ -3,8 +3,6 @@
  * caller-allocated output, so that the output can be transferred to a worker like any JS buffer.
  */
 
-type Typed = Float64Array | Int32Array | BigInt64Array;
-
 function check(rows: number, indices: Uint32Array, room: number): void {
   if (room < indices.length) throw new RangeError(`out must have at least ${indices.length} elements (got ${room})`);
   for (let j = 0; j < indices.length; j++) {
@@ -12,8 +10,23 @@ function check(rows: number, indices: Uint32Array, room: number): void {
   }
 }
 
-/** `out[j] = values[indices[j]]` for every j; every index is checked before anything is written. */
-export function take<T extends Typed>(values: T, indices: Uint32Array, out: T): void {
+/**
+ * `out[j] = values[indices[j]]` for every j; every index is checked before anything is written.
+ * One function per element type, so that each loop stays monomorphic in V8.
+ */
+export function takeF64(values: Float64Array, indices: Uint32Array, out: Float64Array): void {
+  check(values.length, indices, out.length);
+  const n = indices.length;
+  for (let j = 0; j < n; j++) out[j] = values[indices[j]!]!;
+}
+
+export function takeI32(values: Int32Array, indices: Uint32Array, out: Int32Array): void {
+  check(values.length, indices, out.length);
+  const n = indices.length;
+  for (let j = 0; j < n; j++) out[j] = values[indices[j]!]!;
+}
+
+export function takeI64(values: BigInt64Array, indices: Uint32Array, out: BigInt64Array): void {
   check(values.length, indices, out.length);
   const n = indices.length;
   for (let j = 0; j < n; j++) out[j] = values[indices[j]!]!;

@@ -1,0 +1,113 @@
+// bench: manual
+// CSV parsing into columns on one thread: the csv source with the native (Rust) parser, with the
+// TypeScript parser (its twin), and nodejs-polars `readCSV` with POLARS_MAX_THREADS=1 (in a child
+// process, so the variable is set before Polars loads; timed inside the child, load excluded),
+// all on the canonical 10M-row CSV (synthetic, seed 42: id,ts,user_id,category,value) in one run.
+// Our runs time `stream()` only (the header and the 1,000-row inference sample are read at
+// planning, before the clock starts); Polars' time includes its own inference.
+// Usage: npm run bench:parsers [-- --runs 3]  (writes the CSV first with the CLI if it is missing)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { jsKernels, Pipeline, selectKernels } from '../dist/index.js';
+import { printRows, writeResult } from './lib/tiny.mjs';
+
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const rows = 10_000_000;
+const dataDir = fileURLToPath(new URL('./data/', import.meta.url));
+const file = `${dataDir}events-${rows}.csv`;
+
+if (!existsSync(file)) {
+  mkdirSync(dataDir, { recursive: true });
+  const job = `${dataDir}generate-${rows}-csv.yaml`;
+  writeFileSync(job, `source:\n  type: synthetic\n  rows: ${rows}\n  seed: 42\nsink:\n  type: csv_file\n  path: ${file}\n`);
+  execFileSync(process.execPath, [fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)), 'run', job], { stdio: 'inherit' });
+}
+const bytes = statSync(file).size;
+
+const native = selectKernels('native');
+const pipeline = await Pipeline.fromJob({ source: { type: 'csv', path: file } });
+
+/** CPU time of the process (every thread: GC helpers count) in ms. */
+const cpuMs = (usage) => (usage.user + usage.system) / 1000;
+
+async function parseOnce(kernels) {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  let count = 0;
+  for await (const batch of pipeline.batches({ kernels })) count += batch.numRows;
+  const ms = performance.now() - started;
+  if (count !== rows) throw new Error(`read ${count} rows, expected ${rows}`);
+  return { ms, cpu: cpuMs(process.cpuUsage(cpu)) };
+}
+
+const polarsScript = `
+import pl from 'nodejs-polars';
+const started = performance.now();
+const cpu = process.cpuUsage();
+const df = pl.readCSV(${JSON.stringify(file)});
+const ms = performance.now() - started;
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ ms, cpu: (used.user + used.system) / 1000, rows: df.height }));
+`;
+
+function polarsOnce() {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', polarsScript], { env: { ...process.env, POLARS_MAX_THREADS: '1' }, encoding: 'utf8' });
+  const { ms, cpu, rows: read } = JSON.parse(out);
+  if (read !== rows) throw new Error(`polars read ${read} rows, expected ${rows}`);
+  return { ms, cpu };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const timings = { native: [], js: [], polars: [] };
+await parseOnce(native); // warm-up: page cache and JIT
+for (let i = 0; i < runs; i++) {
+  timings.native.push(await parseOnce(native));
+  timings.polars.push(polarsOnce());
+}
+// The TypeScript parser is several times slower: one run after a warm-up on the same file.
+await parseOnce(jsKernels);
+timings.js.push(await parseOnce(jsKernels));
+
+const labels = {
+  polars: { name: 'nodejs-polars 0.25.2 readCSV, POLARS_MAX_THREADS=1', impl: 'polars' },
+  native: { name: 'csv source, native parser', impl: 'native' },
+  js: { name: 'csv source, TypeScript parser', impl: 'js' },
+};
+const reference = labels.polars.name;
+const wall = (key) => median(timings[key].map((t) => t.ms));
+const cpu = (key) => median(timings[key].map((t) => t.cpu));
+const refMs = wall('polars');
+const jsMs = wall('js');
+const resultRows = Object.entries(labels).map(([key, label]) => {
+  const ms = wall(key);
+  return {
+    name: label.name,
+    group: `${rows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB, one thread`,
+    impl: label.impl,
+    medianMs: ms,
+    ratioToReference: ms / refMs,
+    speedupOverPolars: refMs / ms,
+    speedupOverTypeScript: jsMs / ms,
+    mbPerS: bytes / 1e6 / (ms / 1e3),
+    // The machine is shared and loaded: CPU time is the steadier measure of the work done.
+    medianCpuMs: cpu(key),
+    cpuSpeedupOverPolars: cpu('polars') / cpu(key),
+    cpuSpeedupOverTypeScript: cpu('js') / cpu(key),
+    mbPerCpuS: bytes / 1e6 / (cpu(key) / 1e3),
+    runsMs: timings[key].map((t) => Math.round(t.ms)),
+    runsCpuMs: timings[key].map((t) => Math.round(t.cpu)),
+  };
+});
+const result = writeResult(
+  'parsers',
+  `CSV parse into typed columns on one thread, canonical ${rows.toLocaleString('en-US')}-row CSV (${bytes} bytes); median of ${runs} runs after a warm-up (TypeScript: 1 run after a warm-up); MB/s = 10^6 bytes per second; wall and process CPU time (all threads) both recorded.`,
+  reference,
+  resultRows,
+);
+printRows(result.rows);
+for (const r of result.rows) {
+  process.stdout.write(`${r.name}: wall ${r.mbPerS.toFixed(0)} MB/s, ${r.speedupOverTypeScript.toFixed(2)}× TypeScript, ${r.speedupOverPolars.toFixed(2)}× Polars; `);
+  process.stdout.write(`CPU ${r.mbPerCpuS.toFixed(0)} MB/s, ${r.cpuSpeedupOverTypeScript.toFixed(2)}× TypeScript, ${r.cpuSpeedupOverPolars.toFixed(2)}× Polars\n`);
+}
