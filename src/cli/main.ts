@@ -134,8 +134,9 @@ program
   .command('validate')
   .description('Check a job without reading its data; report every problem with its place')
   .argument('<job>', 'job file')
-  .action(async (file: string) => {
-    const plan = await planJob(await readJobFile(file), { requireSink: true });
+  .option('--set <path=value>', 'override an option as run would, e.g. --set transforms[0].value=95; repeatable', collect, [])
+  .action(async (file: string, opts: { set: string[] }) => {
+    const plan = await planJob(await readJobFile(file, { set: opts.set }), { requireSink: true });
     const stages = [plan.source, ...plan.transforms, ...(plan.sink ? [plan.sink] : [])];
     process.stdout.write(`${file}: ok (${stages.map((s) => s.cls.type).join(' → ')}; output ${plan.outputSchema})\n`);
   });

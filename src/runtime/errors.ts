@@ -10,6 +10,11 @@ export const ExitCode = {
   failure: 1,
   invalidJob: 2,
   badInput: 3,
+  /**
+   * The run finished but not fully: an optional stage failed, rows went to a dead-letter output,
+   * or kernels fell back. Reserved: nothing produces it until those policies land.
+   */
+  degraded: 4,
   interrupted: 130,
   terminated: 143,
 } as const;

@@ -33,6 +33,8 @@ export interface LoadedJob {
   readonly file?: string;
   /** Folder that relative paths (data files, plugins) are resolved against. */
   readonly baseDir: string;
+  /** Problems found while reading (an unset `${NAME}`, a bad `--set`), reported with the plan's. */
+  readonly problems?: readonly Problem[];
   locate(path: JobPath): { line: number; column: number } | undefined;
 }
 
@@ -67,11 +69,11 @@ export function parseJobText(text: string, file: string, baseDir: string, option
     const problem = applySet(doc, assignment);
     if (problem !== undefined) problems.push({ path: `--set ${assignment}`, message: problem });
   }
-  if (problems.length > 0) throw new JobError(problems, file);
   return {
     spec: doc.toJS({ maxAliasCount: 100 }),
     file,
     baseDir,
+    ...(problems.length === 0 ? {} : { problems }),
     locate: (path) => {
       const offset = offsetOf(doc, path);
       if (offset === undefined) return undefined;
@@ -141,12 +143,19 @@ function applySet(doc: Document, assignment: string): string | undefined {
   if (eq <= 0) return 'must be key.path=value, e.g. transforms[0].value=95';
   const path = parsePath(assignment.slice(0, eq));
   if (path === undefined) return `"${assignment.slice(0, eq)}" is not a place in a job (e.g. transforms[0].value, source.path)`;
-  const parent = path.slice(0, -1);
-  const holder = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
-  const last = path[path.length - 1]!;
-  if (!isCollection(holder)) return `no ${formatPath(parent) || 'job'} to set ${JSON.stringify(last)} in`;
-  if (isSeq(holder) !== (typeof last === 'number') || (typeof last === 'number' && last >= holder.items.length)) {
-    return `no ${formatPath(path)} in the job${isSeq(holder) ? ` (${formatPath(parent)} has ${holder.items.length} item${holder.items.length === 1 ? '' : 's'})` : ''}`;
+  // Every step must exist but the last key of a map, so a typo cannot silently add a stage.
+  for (let k = 0; k < path.length; k++) {
+    const here = formatPath(path.slice(0, k)) || 'the job';
+    const holder = k === 0 ? doc.contents : doc.getIn(path.slice(0, k), true);
+    const key = path[k]!;
+    if (!isCollection(holder)) return `${here} is a value, not a map or a list, so it has no ${JSON.stringify(key)}`;
+    if (isSeq(holder)) {
+      if (typeof key !== 'number') return `${here} is a list: name an item, e.g. ${here}[0]`;
+      if (key >= holder.items.length) return `no ${formatPath(path.slice(0, k + 1))} in the job (${here} has ${holder.items.length} item${holder.items.length === 1 ? '' : 's'})`;
+    } else {
+      if (typeof key === 'number') return `${here} is a map, not a list`;
+      if (k < path.length - 1 && !holder.has(key)) return `no ${formatPath(path.slice(0, k + 1))} in the job`;
+    }
   }
   const raw = assignment.slice(eq + 1);
   let value: unknown;

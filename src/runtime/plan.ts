@@ -56,14 +56,14 @@ export interface PlanOptions {
 
 export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Plan> {
   await builtinsLoaded;
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...(job.problems ?? [])];
   const top = validateOptions(jobSchema, job.spec, [], job);
   let spec: JobSpec;
   if ('problems' in top) {
     // Keep checking the stages when only top-level keys are wrong, so every problem is reported at once.
     problems.push(...top.problems);
     const usable = jobSchema.partial({ version: true, threads: true, batch_size: true }).loose().safeParse(job.spec);
-    if (!usable.success) throw new JobError(problems, job.file);
+    if (!usable.success) throw new JobError(inFileOrder(problems), job.file);
     spec = usable.data as JobSpec;
   } else spec = top.value as JobSpec;
   if (options.requireSink && spec.sink === undefined) problems.push(place(job, [], 'sink: is required to run a job'));
