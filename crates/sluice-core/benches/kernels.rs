@@ -1,0 +1,103 @@
+//! Criterion view of the kernels without Node: each kernel at 64K and 10M
+//! rows beside the `sum_f64` scan of the same float64 bytes (the
+//! memory-bandwidth floor). Run: `cargo bench -p sluice-core --bench kernels`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use sluice_core::{
+    compare_dictionary, compare_f64, compare_i64, filter_grouped_stats_f64, grouped_stats_f64,
+    sum_f64, take, CmpOp, StatsSlots,
+};
+
+const SLOTS: StatsSlots = StatsSlots {
+    stride: 4,
+    rows: Some(0),
+    sum: 1,
+    min: 2,
+    max: 3,
+};
+
+/// Synthetic-shaped columns: value in [0, 100) with three decimals, 50 codes.
+fn columns(n: usize) -> (Vec<f64>, Vec<i32>, Vec<i64>) {
+    let mut x: u32 = 42;
+    let mut values = Vec::with_capacity(n);
+    let mut codes = Vec::with_capacity(n);
+    for _ in 0..n {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        values.push(f64::from(x % 100_000) / 1000.0);
+        codes.push(((x >> 17) % 50) as i32);
+    }
+    let ts = (0..n as i64).map(|i| 1_700_000_000_000 + i).collect();
+    (values, codes, ts)
+}
+
+fn empty_state() -> Vec<f64> {
+    (0..50)
+        .flat_map(|_| [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY])
+        .collect()
+}
+
+fn kernels(c: &mut Criterion) {
+    let dictionary: String = (0..50).map(|i| format!("cat_{i:02}")).collect();
+    let dict_offsets: Vec<i32> = (0..=50).map(|i| i * 6).collect();
+    for n in [65_536usize, 10_000_000] {
+        let (values, codes, ts) = columns(n);
+        let mut out = vec![0u32; n];
+        let k = compare_f64(&values, None, CmpOp::Gt, 90.0, &mut out).unwrap();
+        let selection = out[..k].to_vec();
+        let mut taken = vec![0.0; k];
+        let mut group = c.benchmark_group(format!("{n} rows"));
+        group.throughput(Throughput::Bytes((n * 8) as u64));
+        if n > 1_000_000 {
+            group.sample_size(10);
+        }
+        group.bench_function(BenchmarkId::new("sum_f64 (floor)", n), |b| {
+            b.iter(|| sum_f64(black_box(&values)))
+        });
+        group.bench_function(BenchmarkId::new("compare_f64 gt 90", n), |b| {
+            b.iter(|| compare_f64(black_box(&values), None, CmpOp::Gt, 90.0, &mut out))
+        });
+        group.bench_function(BenchmarkId::new("compare_i64 gt", n), |b| {
+            b.iter(|| compare_i64(black_box(&ts), None, CmpOp::Gt, 1.7e12, &mut out))
+        });
+        group.bench_function(BenchmarkId::new("compare_dictionary eq", n), |b| {
+            b.iter(|| {
+                compare_dictionary(
+                    black_box(&codes),
+                    &dict_offsets,
+                    dictionary.as_bytes(),
+                    None,
+                    CmpOp::Eq,
+                    b"cat_07",
+                    &mut out,
+                )
+            })
+        });
+        group.bench_function(BenchmarkId::new("take f64 (10% selection)", n), |b| {
+            b.iter(|| take(black_box(&values), &selection, &mut taken))
+        });
+        group.bench_function(BenchmarkId::new("grouped_stats_f64", n), |b| {
+            b.iter(|| grouped_stats_f64(black_box(&values), &codes, &mut empty_state(), SLOTS))
+        });
+        group.bench_function(BenchmarkId::new("filter_grouped_stats_f64 (fused)", n), |b| {
+            b.iter(|| {
+                filter_grouped_stats_f64(
+                    black_box(&values),
+                    None,
+                    &codes,
+                    CmpOp::Gt,
+                    90.0,
+                    &mut empty_state(),
+                    SLOTS,
+                )
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, kernels);
+criterion_main!(benches);
