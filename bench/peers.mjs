@@ -7,6 +7,7 @@
 //
 // Usage: npm run bench:peers [-- --rows 1000000] [--formats csv,ndjson] [--queries q1,q2,q3]
 //          [--engines sluice-native,sluice-js,sluice-threads2,polars,duckdb,plain-node] [--runs 3]
+//          [--result NAME]   (writes bench/results/NAME.json instead of peers.json)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,8 @@ const formats = option('--formats', 'csv,ndjson').split(',');
 const queries = option('--queries', 'q1,q2,q3').split(',');
 const engines = option('--engines', Object.keys(ENGINES).join(',')).split(',');
 const runs = Number(option('--runs', '3'));
+// A partial re-run (say, one format after a parser change) can be kept beside the full table.
+const resultName = option('--result', 'peers');
 for (const e of engines) if (!ENGINES[e]) throw new RangeError(`--engines: unknown engine "${e}" (engines: ${Object.keys(ENGINES).join(', ')})`);
 if (!Number.isInteger(rows) || rows <= 0) throw new RangeError('--rows must be a positive integer');
 
@@ -155,11 +158,13 @@ for (const format of formats) {
   }
 }
 const result = {
-  suite: 'peers',
-  environment: benchEnvironment(),
-  description: `Peer comparison on ${rows.toLocaleString('en-US')} synthetic rows (seed 42) written by sluice to CSV and NDJSON; whole fresh process per run, median of ${runs}; peak RSS is the child's own getrusage maxRSS (median of runs). All engines' results checked equal (1e-9 relative) first. sluice is compiled from commit ${snapshot.commit} (git archive) with the addon built at that time. sluice-threads2: the worker pool is not built, so it runs on the main thread and equals sluice-native.`,
-  reference: 'fastest peer (polars, duckdb, plain-node) of the same format and query (referenceRow)',
+  suite: resultName,
+  // The commit measured is the snapshot's, not HEAD when the run ends.
+  environment: { ...benchEnvironment(), commit: snapshot.commit },
+  description: `Peer comparison on ${rows.toLocaleString('en-US')} synthetic rows (seed 42) written by sluice to CSV and NDJSON; whole fresh process per run, median of ${runs}; peak RSS is the child's own getrusage maxRSS (median of runs). All engines' results checked equal (1e-9 relative) first. sluice is compiled from commit ${snapshot.commit} (git archive) with the addon built at that time. Ratios are to the fastest peer (polars, duckdb, plain-node) of the same format and query (referenceRow). sluice-threads2: the worker pool is not built, so it runs on the main thread and equals sluice-native.`,
+  // Each format × query has its own fastest peer; referenceRow names it.
+  reference: 'fastest peer',
   rows: resultRows,
 };
-writeFileSync(join(root, 'bench', 'results', 'peers.json'), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write('\nwrote bench/results/peers.json\n');
+writeFileSync(join(root, 'bench', 'results', `${resultName}.json`), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`\nwrote bench/results/${resultName}.json\n`);
