@@ -32,8 +32,8 @@ describe('structured logs', () => {
 
   it('name the stage (index, place, type) a line is about', () => {
     const failed = jsonLines(sluice(['run', badCsvJob()]).stderr).find((l) => l.msg === 'run failed')!;
-    expect(failed).toMatchObject({ level: 'error', stage: { index: 0, place: 'source', type: 'csv' }, exitCode: 3, err: { name: 'StageError' } });
-    expect((failed.err as { message: string }).message).toContain('data.csv:2002');
+    expect(failed).toMatchObject({ level: 'error', stage: { index: 0, place: 'source', type: 'csv' }, exitCode: 3, error: { name: 'StageError' } });
+    expect((failed.error as { message: string }).message).toContain('data.csv:2002');
   });
 
   it('--log-level debug adds a line per stage with its metrics', () => {

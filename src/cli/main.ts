@@ -115,7 +115,7 @@ function logFailure(run: OpenedRun, error: Error): void {
   const index = error instanceof StageError ? run.metrics.findIndex((m) => m.place === error.place) : -1;
   const stage = run.metrics[index];
   const log = stage === undefined ? run.log : stageLogger(run.log, { index, place: stage.place, type: stage.type });
-  log.error({ err: { name: error.name, message: error.message }, exitCode: exitCodeFor(error) }, 'run failed');
+  log.error({ error: { name: error.name, message: error.message }, exitCode: exitCodeFor(error) }, 'run failed');
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -31,7 +31,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const base = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
   if (options.file !== undefined) return pino(base, pino.destination({ dest: options.file, sync: true, mkdir: true }));
   if (options.pretty ?? process.stderr.isTTY === true) {
-    const prettify = prettyFactory({ colorize: process.stderr.isTTY === true, ignore: 'runId', translateTime: 'HH:MM:ss.l', singleLine: true });
+    const prettify = prettyFactory({ colorize: process.stderr.isTTY === true, ignore: 'runId', translateTime: 'HH:MM:ss.l', singleLine: true, errorLikeObjectKeys: [] });
     return pino(base, {
       write(line: string) {
         beforeTerminalLine?.();

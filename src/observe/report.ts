@@ -10,7 +10,8 @@ import type { RunSummary } from '../runtime/run.js';
 
 export const REPORT_VERSION = 1;
 
-export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
+/** `degraded` (exit code 4) is in the shape already; nothing produces it until optional stages and dead letters land. */
+export type RunStatus = 'succeeded' | 'degraded' | 'failed' | 'interrupted';
 
 /** No stage has a circuit breaker yet; `none` says so rather than pretending one is closed. */
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'none';
