@@ -200,10 +200,12 @@ pub struct Dictionary {
 }
 
 impl Dictionary {
-    fn code_of(&mut self, text: &[u8]) -> i32 {
+    /// The code of `text`, added if new; `None` if it is new and not UTF-8.
+    fn code_of(&mut self, text: &[u8]) -> Option<i32> {
         if let Some(&code) = self.codes.get(text) {
-            return code;
+            return Some(code);
         }
+        std::str::from_utf8(text).ok()?;
         if self.offsets.is_empty() {
             self.offsets.push(0);
         }
@@ -211,7 +213,7 @@ impl Dictionary {
         self.bytes.extend_from_slice(text);
         self.offsets.push(self.bytes.len() as i32);
         self.codes.insert(text.into(), code);
-        code
+        Some(code)
     }
 
     /// Number of entries.
@@ -565,17 +567,16 @@ impl CsvParser {
                     .map(|x| v[row] = x as u8)
                     .ok_or(ValueReason::Syntax),
                 ColumnBuf::Utf8(v) => {
-                    if std::str::from_utf8(text).is_err() {
-                        Err(ValueReason::Utf8)
-                    } else if f.escaped {
+                    let text = if f.escaped {
                         self.unescaped.clear();
                         unescape_into(text, &mut self.unescaped);
-                        v[row] = self.dictionaries[c].code_of(&self.unescaped);
-                        Ok(())
+                        &self.unescaped[..]
                     } else {
-                        v[row] = self.dictionaries[c].code_of(text);
-                        Ok(())
-                    }
+                        text
+                    };
+                    // Undoubling quotes cannot change whether bytes are UTF-8, so only a
+                    // new entry is validated: a repeated string was checked when it was added.
+                    self.dictionaries[c].code_of(text).map(|code| v[row] = code).ok_or(ValueReason::Utf8)
                 }
             };
             if let Err(reason) = status {
