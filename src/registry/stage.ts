@@ -14,7 +14,7 @@
 import type { z } from 'zod';
 import type { RecordBatch } from '../batch/record-batch.js';
 import type { DataType, Field, Schema } from '../batch/schema.js';
-import type { Kernels } from '../kernels/index.js';
+import type { Implementation, Kernels } from '../kernels/index.js';
 
 export type StageKind = 'source' | 'transform' | 'sink';
 
@@ -52,6 +52,8 @@ export interface StageContext {
   addBytesRead(bytes: number): void;
   /** Sinks say where the output went (a path), for the run summary. */
   reportOutput(where: string): void;
+  /** Stages that choose an implementation themselves (a parser) say which one ran, for the summary. */
+  recordImplementation(implementation: Implementation): void;
 }
 
 /** The static side every stage class has; `registerStage` checks it. */

@@ -90,6 +90,9 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
     reportOutput: (where) => {
       metrics.output = where;
     },
+    recordImplementation: (implementation) => {
+      metrics.implementations.add(implementation);
+    },
   });
   const metrics: StageMetrics[] = [];
   const sourceMetrics = newMetrics(plan.source.place, plan.source.cls.type, 'source');

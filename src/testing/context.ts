@@ -37,6 +37,7 @@ export function testStageContext(options: TestContextOptions): TestStageContext 
     addBytesRead: (bytes) => {
       state.bytesRead += bytes;
     },
+    recordImplementation: () => {},
     reportOutput: (where) => {
       state.output = where;
     },

@@ -197,6 +197,7 @@ export class CsvSource extends Source<Options> {
     if (width === 0) return;
 
     const Native = nativeCsvParser(ctx.kernels.implementation);
+    ctx.recordImplementation(Native === null ? 'js' : 'native');
     if (Native !== null) {
       yield* this.readNative(Native, input, ctx);
       return;
