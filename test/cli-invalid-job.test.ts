@@ -40,3 +40,12 @@ describe('an invalid job', () => {
     expect(result.stderr).toContain('transforms[0].type: "json_file" is a sink, not a transform');
   });
 });
+
+describe('a job file with a syntax error', () => {
+  it('reports the first error only, with a hint for an unquoted ${NAME} in a flow map', () => {
+    const result = sluice(['validate', 'test/fixtures/jobs/unquoted-variable.yaml'], { env: { ROWS: '10' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('1 problem');
+    expect(result.stderr).toContain('must be quoted: "${NAME}"');
+  });
+});

@@ -54,11 +54,13 @@ export function parseJobText(text: string, file: string, baseDir: string, option
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const problems: Problem[] = doc.errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return { path: '', message: `not valid YAML or JSON: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
-    });
-    throw new JobError(problems, file);
+    // After the first syntax error the parser's later errors are consequences of it: report one.
+    const first = doc.errors[0]!;
+    const pos = lineCounter.linePos(first.pos[0]);
+    const lineText = text.split(/\r?\n/)[pos.line - 1] ?? '';
+    const hint = /\{[^}]*\$\{/.test(lineText) ? ' (a ${NAME} inside a { ... } map must be quoted: "${NAME}")' : '';
+    const message = `not valid YAML or JSON: ${first.message.split('\n')[0]}${hint}`;
+    throw new JobError([{ path: '', message, line: pos.line, column: pos.col }], file);
   }
   const problems: Problem[] = [];
   substituteEnv(doc.contents, [], options.env ?? process.env, (path, message, node) => {
