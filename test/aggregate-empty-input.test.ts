@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RecordBatch, schema, type Schema } from '../src/index.js';
+import { schema } from '../src/index.js';
 import { Aggregate } from '../src/stages/transforms/aggregate.js';
-import { collectRows, streamOf, testPlanContext, testStageContext } from '../src/testing/context.js';
+import { collectRows, streamOf, testStageContext } from '../src/testing/context.js';
+import { runAggregate } from './helpers/stages.js';
 
-/** Runs aggregate over `rows` (cut into batches of `batchRows`) and returns the output rows. */
-async function aggregate(s: Schema, rows: Record<string, unknown>[], options: unknown, batchRows = 3) {
-  const stage = new Aggregate(Aggregate.options.parse(options));
-  const plan = testPlanContext();
-  const out = stage.outputSchema(s, plan);
-  expect(plan.problems).toEqual([]);
-  const all = RecordBatch.fromRows(s, rows as never);
-  const batches = [];
-  for (let start = 0; start < all.numRows; start += batchRows) batches.push(all.slice(start, start + batchRows));
-  return collectRows(stage.transform(streamOf(batches), testStageContext({ schema: out })));
-}
+const aggregate = runAggregate;
 
 import { Pipeline } from '../src/index.js';
 

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { NdjsonSource } from '../src/stages/sources/ndjson.js';
-import { collectRows, testPlanContext, testStageContext } from '../src/testing/context.js';
+import { readNdjson } from './helpers/stages.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -11,15 +10,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-/** Writes `text` to in.ndjson, plans the source (no problems expected) and reads every row. */
-async function read(text: string | Uint8Array, options: Record<string, unknown> = {}) {
-  await writeFile(join(dir, 'in.ndjson'), text);
-  const source = new NdjsonSource(NdjsonSource.options.parse({ path: 'in.ndjson', ...options }));
-  const plan = testPlanContext({ baseDir: dir });
-  const schema = await source.schema(plan);
-  expect(plan.problems).toEqual([]);
-  return { schema: schema.toJSON(), rows: await collectRows(source.stream(testStageContext({ schema, baseDir: dir }))) };
-}
+const read = (text: string | Uint8Array, options: Record<string, unknown> = {}) => readNdjson(dir, text, options);
 import { Pipeline } from '../src/index.js';
 
 it('reads the strings "NaN", "Infinity", "-Infinity" as float64 beside numbers', async () => {
