@@ -98,6 +98,27 @@ export abstract class Source<O = unknown> extends StageBase<O> {
   static override readonly requiredMethods: readonly string[] = ['schema', 'stream'];
   abstract schema(ctx: PlanContext): Schema | Promise<Schema>;
   abstract stream(ctx: StageContext): AsyncIterable<RecordBatch>;
+  /**
+   * Optional, for data parallelism: the source's input cut into splits that can be read
+   * independently (a file's byte ranges, a generator's row ranges). The cut must not depend on
+   * the thread count, so results are identical for any `threads`; reading every split in order
+   * must give exactly the rows `stream()` gives, in the same order.
+   */
+  splits?(ctx: StageContext): Promise<readonly SourceSplit[]> | readonly SourceSplit[];
+  /** Reads one split (possibly in a worker, on a stage rebuilt there from the same options). */
+  streamSplit?(split: SourceSplit, ctx: StageContext): AsyncIterable<RecordBatch>;
+}
+
+/**
+ * One independently readable piece of a source's input. Plain data only (it is sent to worker
+ * threads and, later, to other machines): numbers, strings, arrays and plain objects.
+ */
+export interface SourceSplit {
+  /** Position of the split in the source's order, from 0; outputs and partials merge in this order. */
+  readonly index: number;
+  /** Bytes the split covers, when the source reads bytes (for progress). */
+  readonly bytes?: number;
+  readonly [detail: string]: unknown;
 }
 
 /**
