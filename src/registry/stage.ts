@@ -105,8 +105,32 @@ export abstract class Source<O = unknown> extends StageBase<O> {
    * must give exactly the rows `stream()` gives, in the same order.
    */
   splits?(ctx: StageContext): Promise<readonly SourceSplit[]> | readonly SourceSplit[];
-  /** Reads one split (possibly in a worker, on a stage rebuilt there from the same options). */
-  streamSplit?(split: SourceSplit, ctx: StageContext): AsyncIterable<RecordBatch>;
+  /**
+   * Reads one split (possibly in a worker, on a stage rebuilt there from the same options). The
+   * generator's return value says what the split actually covered, when the source can only guess
+   * where its split starts (a CSV byte range may begin inside a quoted field): see `continueSplit`.
+   */
+  streamSplit?(split: SourceSplit, ctx: StageContext): AsyncGenerator<RecordBatch, SplitExtent | void, undefined>;
+  /**
+   * Verification of speculative splits. Given split `next` and the extent its predecessor really
+   * covered, returns `next` made exact (its true start, its first line number for error
+   * messages). The runtime compares it with the extent `next` was read with and re-reads `next`
+   * as the exact split when they differ, or when reading it failed (so a data error is reported
+   * with its true line). Absent: splits are exact as cut.
+   */
+  continueSplit?(next: SourceSplit, previous: SplitExtent): SourceSplit;
+}
+
+/** What reading a split really covered (plain data). */
+export interface SplitExtent {
+  /** Where the split's first record started (a byte offset, for file sources). */
+  readonly start: number;
+  /** Where the record after the split's last one starts: the next split's true start. */
+  readonly end: number;
+  /** Physical lines the split covered, for the line numbers of later splits' errors. */
+  readonly lines?: number;
+  /** The line number (1-based) the split started at, or undefined when it was a guess. */
+  readonly firstLine?: number;
 }
 
 /**
