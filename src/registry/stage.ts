@@ -157,6 +157,24 @@ export abstract class Transform<O = unknown> extends StageBase<O> {
     return input;
   }
   abstract transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncIterable<RecordBatch>;
+  /**
+   * Optional, for decomposable aggregations: a fresh accumulator (one per split, possibly in a
+   * worker). The runtime may then skip `transform` and instead feed each split's batches to an
+   * accumulator, send `toPartial()` to the main thread and call `finishPartials` with the partials
+   * in split order — which must give exactly what `transform` gives over the same splits.
+   */
+  accumulator?(ctx: StageContext): Accumulator;
+  /** Merges partials in the order given (split order) and emits the result. */
+  finishPartials?(partials: readonly unknown[], ctx: StageContext): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+}
+
+/** The per-split state of a decomposable aggregation. */
+export interface Accumulator {
+  update(batch: RecordBatch): void;
+  /** Adds another accumulator's partial (same stage, same options) into this one. */
+  merge(partial: unknown): void;
+  /** The state as plain data (survives structured clone). */
+  toPartial(): unknown;
 }
 
 /**
@@ -166,12 +184,15 @@ export abstract class Transform<O = unknown> extends StageBase<O> {
  */
 export abstract class BatchTransform<O = unknown> extends Transform<O> {
   static override readonly requiredMethods: readonly string[] = ['processBatch'];
-  /** The output for one input batch; `null` or an empty batch drops it. */
-  abstract processBatch(batch: RecordBatch, ctx: StageContext): RecordBatch | null;
+  /**
+   * The output for one input batch; `null` or an empty batch drops it. May be async (a call to a
+   * service): the runtime's timeout then applies to it.
+   */
+  abstract processBatch(batch: RecordBatch, ctx: StageContext): RecordBatch | null | Promise<RecordBatch | null>;
 
   async *transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncIterable<RecordBatch> {
     for await (const batch of input) {
-      const out = this.processBatch(batch, ctx);
+      const out = await this.processBatch(batch, ctx);
       if (out !== null && out.numRows > 0) yield out;
     }
   }
