@@ -35,6 +35,49 @@ export declare class CsvParser {
 }
 export type NativeCsvParser = CsvParser
 
+/** An NDJSON reader for one schema; holds the dictionaries of the batch being read. */
+export declare class NdjsonParser {
+  /**
+   * `names`: the column names; `types`: their types, comma-separated
+   * (`"int64,utf8,timestamp"`); `declared`: whether the job declared the
+   * schema (else keys outside it are errors); `sampleLines`: the lines an
+   * inferred schema was drawn from, or null when unknown (for messages).
+   */
+  constructor(names: string[], types: string, declared: boolean, sampleLines: number | null)
+  /**
+   * Checks that `input[start, end)` is UTF-8; `line` is the line it starts
+   * on. Returns the error at the first bad byte, or null.
+   */
+  checkUtf8(input: Uint8Array, start: number, end: number, line: number): NdjsonParseError | null
+  /**
+   * Parses up to `maxRows` objects from the lines of `input[start, end)`
+   * (the first on line `line`; the last needs no line break when `eof`)
+   * into rows `at…` of `columns` (one typed array per column: Int32Array
+   * for int32 and utf8 codes, BigInt64Array for int64 and timestamp,
+   * Float64Array, Uint8Array for bool) and `validity` (bitmaps set to all
+   * ones; nulls are cleared).
+   */
+  parse(input: Uint8Array, start: number, end: number, eof: boolean, line: number, columns: Array<Int32Array | BigInt64Array | Float64Array | Uint8Array>, validity: Uint8Array[], at: number, maxRows: number): NdjsonParseResult
+  /** `[entries, bytes]` of the dictionary of column `column` so far. */
+  dictionarySize(column: number): [number, number]
+  /**
+   * Copies the dictionary of column `column` into `offsets` (entries + 1)
+   * and `bytes`, exactly sized (see `dictionarySize`).
+   */
+  copyDictionary(column: number, offsets: Int32Array, bytes: Uint8Array): void
+  /** Starts a new batch: every dictionary is emptied. */
+  clearDictionaries(): void
+}
+export type NativeNdjsonParser = NdjsonParser
+
+/**
+ * Makes the native kernel `kernel` (its JS name, e.g. `"compareF64"`) panic
+ * on its `nthCall`-th call from now on this thread (1 = the next call); the
+ * panic fires once, then the hook disarms itself. `nthCall` 0 disarms.
+ * For tests only: the panic reaches JS as an `Error` through `catch_unwind`.
+ */
+export declare function __testArmKernelPanic(kernel: string, nthCall: number): void
+
 /**
  * `compareUtf8` for a dictionary column: `codes` into the null-free utf8
  * column (`dictionaryOffsets`, `dictionaryBytes`); each entry is compared once.
@@ -116,6 +159,28 @@ export declare function filterGroupedStatsF64(values: Float64Array, validity: Ui
  */
 export declare function groupedStatsF64(values: Float64Array, gids: Int32Array, state: Float64Array, stride: number, rowsSlot: number, sumSlot: number, minSlot: number, maxSlot: number): void
 
+/**
+ * `groupedStatsValidF64` for an `Int32Array`: the sum is exact (the caller
+ * adds fewer than 2^21 rows between normalisations), min/max as doubles.
+ */
+export declare function groupedStatsI32(values: Int32Array, validity: Uint8Array | null | undefined, gids: Int32Array, state: Float64Array, stride: number, rowsSlot: number, nullsSlot: number, sumSlot: number, minSlot: number, maxSlot: number): void
+
+/**
+ * `groupedStatsValidF64` for a `BigInt64Array` (int64/timestamp): the exact
+ * sum as unsigned low words (`sumLoSlot`) and signed high words
+ * (`sumHiSlot`); min and max slots hold the value's bits (read them through
+ * an Int32Array or BigInt64Array view of the state, never as doubles).
+ */
+export declare function groupedStatsI64(values: BigInt64Array, validity: Uint8Array | null | undefined, gids: Int32Array, state: Float64Array, stride: number, rowsSlot: number, nullsSlot: number, sumLoSlot: number, sumHiSlot: number, minSlot: number, maxSlot: number): void
+
+/**
+ * Row count, null count, sum, min and max of a `Float64Array` with an
+ * optional validity bitmap, per group, in row order (bit-identical to the
+ * TypeScript twin). A slot < 0 skips that accumulator; null rows add only to
+ * the row and null counts.
+ */
+export declare function groupedStatsValidF64(values: Float64Array, validity: Uint8Array | null | undefined, gids: Int32Array, state: Float64Array, stride: number, rowsSlot: number, nullsSlot: number, sumSlot: number, minSlot: number, maxSlot: number): void
+
 export declare function nativeInfo(): NativeInfo
 
 /** What was loaded: the addon's crate version and build profile. */
@@ -125,6 +190,31 @@ export interface NativeInfo {
   /** `"release"` or `"debug"` (whether debug assertions are compiled in). */
   profile: string
 }
+
+/** A data problem at a 1-based line and column (in characters). */
+export interface NdjsonParseError {
+  line: number
+  column?: number
+  detail: string
+}
+
+/** What one `parse` call did (see `sluice_core::ndjson::NdjsonChunk`). */
+export interface NdjsonParseResult {
+  /** Offset in `input` after the last line read. */
+  end: number
+  rows: number
+  /** Physical line at `end`. */
+  line: number
+  error?: NdjsonParseError
+}
+
+/**
+ * Reorders `permutation` (row indices into `keys`) in place, stably, by
+ * `(classes[row], keys[row])` ascending: `-0` equals `0`, NaN is above every
+ * number. `classes` (one byte per row, or null) is the most significant
+ * part. One step of an LSD multi-key sort (last key first).
+ */
+export declare function sortStableF64(keys: Float64Array, classes: Uint8Array | null | undefined, permutation: Uint32Array): void
 
 /**
  * Plain sequential sum of `values` (starting from +0, in index order, so it

@@ -21,6 +21,9 @@ pub mod compare_utf8;
 pub mod csv;
 pub mod error;
 pub mod group;
+pub mod ndjson;
+pub mod group_typed;
+pub mod sort;
 pub mod take;
 
 pub use aggregate::sum_f64;
@@ -29,6 +32,8 @@ pub use compare_int::{compare_i32, compare_i64};
 pub use compare_utf8::{compare_dictionary, compare_utf8};
 pub use error::CoreError;
 pub use group::{filter_grouped_stats_f64, grouped_stats_f64, StatsSlots};
+pub use group_typed::{grouped_stats_i32, grouped_stats_i64, grouped_stats_valid_f64, TypedSlots};
+pub use sort::sort_stable_f64;
 pub use take::{take, take_validity};
 
 /// Largest number of rows a kernel accepts: row indices (and counts of

@@ -11,7 +11,11 @@ use sluice_core::CmpOp;
 
 mod args;
 mod error;
+mod group_typed;
+mod ndjson;
 mod parse;
+mod sort;
+mod testing;
 
 use error::JsResult;
 
@@ -35,6 +39,7 @@ pub fn compare_f64(
     #[napi(ts_arg_type = "number")] threshold: Unknown<'_>,
     #[napi(ts_arg_type = "Uint32Array")] out: Unknown<'_>,
 ) -> napi::Result<u32> {
+    testing::checkpoint("compareF64");
     compare_f64_impl(values, validity, op, threshold, out).map_err(|e| e.throw(env))
 }
 
@@ -71,6 +76,7 @@ pub fn compare_i32(
     #[napi(ts_arg_type = "number")] threshold: Unknown<'_>,
     #[napi(ts_arg_type = "Uint32Array")] out: Unknown<'_>,
 ) -> napi::Result<u32> {
+    testing::checkpoint("compareI32");
     compare_int_impl::<i32>(values, validity, op, threshold, out, sluice_core::compare_i32)
         .map_err(|e| e.throw(env))
 }
@@ -86,6 +92,7 @@ pub fn compare_i64(
     #[napi(ts_arg_type = "number")] threshold: Unknown<'_>,
     #[napi(ts_arg_type = "Uint32Array")] out: Unknown<'_>,
 ) -> napi::Result<u32> {
+    testing::checkpoint("compareI64");
     compare_int_impl::<i64>(values, validity, op, threshold, out, sluice_core::compare_i64)
         .map_err(|e| e.throw(env))
 }
@@ -136,6 +143,7 @@ pub fn compare_utf8(
     #[napi(ts_arg_type = "string")] needle: Unknown<'_>,
     #[napi(ts_arg_type = "Uint32Array")] out: Unknown<'_>,
 ) -> napi::Result<u32> {
+    testing::checkpoint("compareUtf8");
     (|| -> JsResult<u32> {
         let offsets = args::slice::<i32>(offsets, "offsets")?;
         let bytes = args::slice::<u8>(bytes, "bytes")?;
@@ -169,6 +177,7 @@ pub fn compare_dictionary(
     #[napi(ts_arg_type = "string")] needle: Unknown<'_>,
     #[napi(ts_arg_type = "Uint32Array")] out: Unknown<'_>,
 ) -> napi::Result<u32> {
+    testing::checkpoint("compareDictionary");
     (|| -> JsResult<u32> {
         let codes = args::slice::<i32>(codes, "codes")?;
         let offsets = args::slice::<i32>(dictionary_offsets, "dictionaryOffsets")?;
@@ -213,6 +222,7 @@ pub fn take_f64(
     #[napi(ts_arg_type = "Uint32Array")] indices: Unknown<'_>,
     #[napi(ts_arg_type = "Float64Array")] out: Unknown<'_>,
 ) -> napi::Result<()> {
+    testing::checkpoint("takeF64");
     take_impl::<f64>(values, indices, out).map_err(|e| e.throw(env))
 }
 
@@ -224,6 +234,7 @@ pub fn take_i32(
     #[napi(ts_arg_type = "Uint32Array")] indices: Unknown<'_>,
     #[napi(ts_arg_type = "Int32Array")] out: Unknown<'_>,
 ) -> napi::Result<()> {
+    testing::checkpoint("takeI32");
     take_impl::<i32>(values, indices, out).map_err(|e| e.throw(env))
 }
 
@@ -235,6 +246,7 @@ pub fn take_i64(
     #[napi(ts_arg_type = "Uint32Array")] indices: Unknown<'_>,
     #[napi(ts_arg_type = "BigInt64Array")] out: Unknown<'_>,
 ) -> napi::Result<()> {
+    testing::checkpoint("takeI64");
     take_impl::<i64>(values, indices, out).map_err(|e| e.throw(env))
 }
 
@@ -248,6 +260,7 @@ pub fn take_validity(
     #[napi(ts_arg_type = "Uint32Array")] indices: Unknown<'_>,
     #[napi(ts_arg_type = "Uint8Array")] out: Unknown<'_>,
 ) -> napi::Result<u32> {
+    testing::checkpoint("takeValidity");
     (|| -> JsResult<u32> {
         let validity = args::slice::<u8>(validity, "validity")?;
         let rows = args::index(rows, "rows")?;
@@ -299,6 +312,7 @@ pub fn grouped_stats_f64(
     #[napi(ts_arg_type = "number")] min_slot: Unknown<'_>,
     #[napi(ts_arg_type = "number")] max_slot: Unknown<'_>,
 ) -> napi::Result<()> {
+    testing::checkpoint("groupedStatsF64");
     (|| -> JsResult<()> {
         let values = args::f64_slice(values, "values")?;
         let gids = args::slice::<i32>(gids, "gids")?;
@@ -330,6 +344,7 @@ pub fn filter_grouped_stats_f64(
     #[napi(ts_arg_type = "number")] min_slot: Unknown<'_>,
     #[napi(ts_arg_type = "number")] max_slot: Unknown<'_>,
 ) -> napi::Result<()> {
+    testing::checkpoint("filterGroupedStatsF64");
     (|| -> JsResult<()> {
         let values = args::f64_slice(values, "values")?;
         let validity = args::optional_u8_slice(validity, "validity")?;
