@@ -6,7 +6,9 @@
 import { warnOnce } from '../observe/log.js';
 import { compareBigInts, compareNumbers, type CompareOp } from './compare.js';
 import { filterGroupedStatsF64, groupedStatsF64 } from './group.js';
+import { groupedStatsI32, groupedStatsI64, groupedStatsValidF64 } from './group-typed.js';
 import { loadNativeAddon, type NativeAddon } from './native.js';
+import { sortStableF64 } from './sort.js';
 import { compareDictionary, compareUtf8 } from './strings.js';
 import { takeF64, takeI32, takeI64, takeValidity } from './take.js';
 
@@ -57,6 +59,60 @@ export interface Kernels {
     minSlot: number,
     maxSlot: number,
   ): void;
+  /**
+   * Row count, null count, sum, min and max of a float64 column with nulls, per group, in row
+   * order (bit-identical in both implementations). Any slot < 0 skips its accumulator; a null row
+   * adds only to the row and null counts.
+   */
+  groupedStatsValidF64(
+    values: Float64Array,
+    validity: Uint8Array | null,
+    gids: Int32Array,
+    state: Float64Array,
+    stride: number,
+    rowsSlot: number,
+    nullsSlot: number,
+    sumSlot: number,
+    minSlot: number,
+    maxSlot: number,
+  ): void;
+  /** {@link Kernels.groupedStatsValidF64} of an int32 column: the sum exact while fewer than 2^21 rows are added between normalisations. */
+  groupedStatsI32(
+    values: Int32Array,
+    validity: Uint8Array | null,
+    gids: Int32Array,
+    state: Float64Array,
+    stride: number,
+    rowsSlot: number,
+    nullsSlot: number,
+    sumSlot: number,
+    minSlot: number,
+    maxSlot: number,
+  ): void;
+  /**
+   * {@link Kernels.groupedStatsValidF64} of an int64/timestamp column: the exact sum as unsigned
+   * low words and signed high words (fewer than 2^20 rows between normalisations); the min/max
+   * slots hold the value's two words (read them through an Int32Array view of the state).
+   */
+  groupedStatsI64(
+    values: BigInt64Array,
+    validity: Uint8Array | null,
+    gids: Int32Array,
+    state: Float64Array,
+    stride: number,
+    rowsSlot: number,
+    nullsSlot: number,
+    sumLoSlot: number,
+    sumHiSlot: number,
+    minSlot: number,
+    maxSlot: number,
+  ): void;
+  /**
+   * One step of a stable multi-key sort: reorders `permutation` (row indices into `keys`) in
+   * place, stably, by `(classes[row], keys[row])` ascending; -0 equals 0, NaN is above every
+   * number. Call it per key, last key first.
+   */
+  sortStableF64(keys: Float64Array, classes: Uint8Array | null, permutation: Uint32Array): void;
 }
 
 export const jsKernels: Kernels = {
@@ -72,6 +128,10 @@ export const jsKernels: Kernels = {
   takeValidity,
   groupedStatsF64,
   filterGroupedStatsF64,
+  groupedStatsValidF64,
+  groupedStatsI32,
+  groupedStatsI64,
+  sortStableF64,
 };
 
 /** The addon's functions: the generated bindings already have the interface's signatures. */
@@ -89,7 +149,30 @@ function nativeKernels(addon: NativeAddon): Kernels {
     takeValidity: addon.takeValidity,
     groupedStatsF64: addon.groupedStatsF64,
     filterGroupedStatsF64: addon.filterGroupedStatsF64,
+    groupedStatsValidF64: newer(addon, 'groupedStatsValidF64'),
+    groupedStatsI32: newer(addon, 'groupedStatsI32'),
+    groupedStatsI64: newer(addon, 'groupedStatsI64'),
+    sortStableF64: newer(addon, 'sortStableF64'),
   };
+}
+
+/** Kernels added after the first native set: a stale addon may lack them. */
+type NewerKernel = 'groupedStatsValidF64' | 'groupedStatsI32' | 'groupedStatsI64' | 'sortStableF64';
+
+/**
+ * The addon's `name`, or — when the loaded binary predates it — the twin, said once on stderr
+ * (the run would otherwise fail on a call of undefined). Under `SLUICE_KERNELS=native` the
+ * missing kernel is an error instead, like a missing addon.
+ */
+function newer<K extends NewerKernel>(addon: NativeAddon, name: K): Kernels[K] {
+  const fn = (addon as unknown as Partial<Pick<Kernels, NewerKernel>>)[name];
+  if (typeof fn === 'function') return fn as Kernels[K];
+  const twin = jsKernels[name];
+  return ((...args: Parameters<Kernels[K]>) => {
+    if (kernelChoiceFromEnv() === 'native') throw new Error(`SLUICE_KERNELS=native but the loaded native addon has no ${name} (rebuild it: npm run build)`);
+    warnOnce(`native-missing-${name}`, `the loaded native addon has no ${name} (rebuild it: npm run build); running its TypeScript twin`);
+    return (twin as (...a: unknown[]) => unknown)(...args);
+  }) as unknown as Kernels[K];
 }
 
 export type KernelChoice = 'auto' | 'js' | 'native';

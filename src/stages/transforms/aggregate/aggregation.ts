@@ -152,53 +152,41 @@ export class GroupedAggregation {
       const slots = this.layout.values[v]!;
       const column = columnOf(batch, vp.index, vp.name);
       const validity = column.validity;
-      if (validity !== null) k.countNulls(validity, gids, 0, n, st, stride, slots.nulls);
       switch (column.layout) {
         case 'float64':
           if (validity === null && slots.sum >= 0 && slots.min >= 0 && slots.max >= 0) {
             // The common summary (count, sum/mean, min, max of one column) in one pass.
             this.kernels.groupedStatsF64(column.values, gids.subarray(0, n), st, stride, rowsCounted ? -1 : 0, slots.sum, slots.min, slots.max);
-            rowsCounted = true;
-            break;
+          } else {
+            // Nulls, or only some of sum/min/max: one pass that also counts rows and nulls.
+            this.kernels.groupedStatsValidF64(column.values, validity, gids.subarray(0, n), st, stride, rowsCounted ? -1 : 0, slots.nulls, slots.sum, slots.min, slots.max);
           }
-          if (slots.sum >= 0) {
-            if (validity === null && !rowsCounted) {
-              k.countSumF64(column.values, gids, 0, n, st, stride, 0, slots.sum);
-              rowsCounted = true;
-            } else k.sumF64(column.values, validity, gids, 0, n, st, stride, slots.sum);
-          }
-          if (slots.min >= 0) k.minF64(column.values, validity, gids, 0, n, st, stride, slots.min);
-          if (slots.max >= 0) k.maxF64(column.values, validity, gids, 0, n, st, stride, slots.max);
+          rowsCounted = true;
           break;
         case 'int32':
-          if (slots.min >= 0) k.minI32(column.values, validity, gids, 0, n, st, stride, slots.min);
-          if (slots.max >= 0) k.maxI32(column.values, validity, gids, 0, n, st, stride, slots.max);
-          if (slots.sumLo >= 0) {
-            for (let start = 0; start < n; start += PENDING_LIMIT) {
-              const end = Math.min(n, start + PENDING_LIMIT);
-              if (this.pending[v]! + (end - start) > PENDING_LIMIT) this.normalize(v);
-              k.sumI32(column.values, validity, gids, start, end, st, stride, slots.sumLo);
-              this.pending[v]! += end - start;
-            }
-          }
-          break;
         case 'int64':
         case 'timestamp': {
-          const words = new Int32Array(column.values.buffer, column.values.byteOffset, n * 2);
-          if (slots.minWords >= 0) k.minI64(words, validity, gids, 0, n, this.words, stride, slots.minWords);
-          if (slots.maxWords >= 0) k.maxI64(words, validity, gids, 0, n, this.words, stride, slots.maxWords);
-          if (slots.sumLo >= 0) {
-            for (let start = 0; start < n; start += PENDING_LIMIT) {
-              const end = Math.min(n, start + PENDING_LIMIT);
-              if (this.pending[v]! + (end - start) > PENDING_LIMIT) this.normalize(v);
-              k.sumI64(words, validity, gids, start, end, st, stride, slots.sumLo, slots.sumHi);
-              this.pending[v]! += end - start;
+          // Chunks of at most PENDING_LIMIT rows (a multiple of 8: each chunk's validity starts on
+          // a byte) keep the integer sums exact between normalisations.
+          const rowsSlot = rowsCounted ? -1 : 0;
+          for (let start = 0; start < n; start += PENDING_LIMIT) {
+            const end = Math.min(n, start + PENDING_LIMIT);
+            if (slots.sumLo >= 0 && this.pending[v]! + (end - start) > PENDING_LIMIT) this.normalize(v);
+            const bits = validity === null ? null : validity.subarray(start >>> 3);
+            const g = gids.subarray(start, end);
+            if (column.layout === 'int32') {
+              this.kernels.groupedStatsI32(column.values.subarray(start, end), bits, g, st, stride, rowsSlot, slots.nulls, slots.sumLo, slots.min, slots.max);
+            } else {
+              this.kernels.groupedStatsI64(column.values.subarray(start, end), bits, g, st, stride, rowsSlot, slots.nulls, slots.sumLo, slots.sumHi, slots.minWords, slots.maxWords);
             }
+            if (slots.sumLo >= 0) this.pending[v]! += end - start;
           }
+          rowsCounted = true;
           break;
         }
         default:
           // count(column) of any other type only needs the null count.
+          if (validity !== null) k.countNulls(validity, gids, 0, n, st, stride, slots.nulls);
           break;
       }
     }
