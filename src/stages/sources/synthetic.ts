@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { encodeStrings } from '../../batch/builder.js';
 import { RecordBatch } from '../../batch/record-batch.js';
 import { schema } from '../../batch/schema.js';
-import { registerStage, Source, type StageContext } from '../../registry/index.js';
+import { registerStage, Source, type SourceSplit, type StageContext } from '../../registry/index.js';
 
 export const syntheticSchema = schema({
   id: { type: 'int64', nullable: false },
@@ -21,6 +21,7 @@ const options = z.strictObject({
   rows: z.number().int().min(0).max(0xffff_ffff).default(1_000_000).describe('Number of rows to generate'),
   seed: z.number().int().min(0).max(0xffff_ffff).default(42).describe('Same seed, same data'),
   batch_size: z.number().int().min(1).optional().describe('Rows per batch (default: the job batch_size, 65,536)'),
+  split_rows: z.number().int().min(1).default(1_048_576).describe('Rows per split for parallel runs (independent of threads, so results are too)'),
 });
 
 const USERS = 100_000;
@@ -51,17 +52,39 @@ export class SyntheticSource extends Source<z.infer<typeof options>> {
     return syntheticSchema;
   }
 
-  async *stream(ctx: StageContext): AsyncGenerator<RecordBatch> {
-    const { rows, seed } = this.options;
+  stream(ctx: StageContext): AsyncGenerator<RecordBatch> {
+    return this.rowRange(0, this.options.rows, ctx);
+  }
+
+  /** Row ranges of `split_rows`: row i depends only on i, so splits give exactly the rows of stream(). */
+  override splits(): SyntheticSplit[] {
+    const { rows, split_rows: size } = this.options;
+    const splits: SyntheticSplit[] = [];
+    for (let start = 0; start < rows; start += size) splits.push({ index: splits.length, start, end: Math.min(rows, start + size) });
+    return splits;
+  }
+
+  override async *streamSplit(split: SourceSplit, ctx: StageContext): AsyncGenerator<RecordBatch, void, undefined> {
+    const { start, end } = split as SyntheticSplit;
+    yield* this.rowRange(start, end, ctx);
+  }
+
+  private async *rowRange(from: number, to: number, ctx: StageContext): AsyncGenerator<RecordBatch, void, undefined> {
     const batchSize = this.options.batch_size ?? ctx.batchSize;
-    const seedMix = mix(seed ^ 0x9e3779b9);
-    for (let start = 0; start < rows; start += batchSize) {
+    const seedMix = mix(this.options.seed ^ 0x9e3779b9);
+    for (let start = from; start < to; start += batchSize) {
       // Yield to the event loop between batches so signals and timers are served during CPU-bound runs.
       await new Promise(setImmediate);
       ctx.signal.throwIfAborted();
-      yield generateBatch(start, Math.min(batchSize, rows - start), seedMix);
+      yield generateBatch(start, Math.min(batchSize, to - start), seedMix);
     }
   }
+}
+
+/** Rows [start, end) of the table. */
+interface SyntheticSplit extends SourceSplit {
+  readonly start: number;
+  readonly end: number;
 }
 
 function generateBatch(start: number, length: number, seedMix: number): RecordBatch<typeof syntheticSchema> {

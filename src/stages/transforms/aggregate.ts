@@ -23,8 +23,8 @@
 import { z } from 'zod';
 import { RecordBatch } from '../../batch/record-batch.js';
 import type { Schema } from '../../batch/schema.js';
-import { registerStage, Transform, type PlanContext, type StageContext } from '../../registry/index.js';
-import { GroupedAggregation } from './aggregate/aggregation.js';
+import { registerStage, Transform, type Accumulator, type PlanContext, type StageContext } from '../../registry/index.js';
+import { GroupedAggregation, type PartialAggregate } from './aggregate/aggregation.js';
 import { AGGREGATE_FNS, planAggregate, planSchema, strictPlanContext, type AggregatePlan } from './aggregate/plan.js';
 
 const aggregateSpec = z
@@ -86,6 +86,29 @@ export class Aggregate extends Transform<Options> {
     }
     const result = aggregation.finish();
     for (let start = 0; start < result.numRows; start += ctx.batchSize) yield result.slice(start, start + ctx.batchSize);
+  }
+
+  /** A split's state; the plan is the one checked by outputSchema (a worker calls it too). */
+  override accumulator(ctx: StageContext): Accumulator {
+    const aggregation = new GroupedAggregation(this.checkedPlan(), ctx.kernels);
+    return {
+      update: (batch) => aggregation.update(batch),
+      merge: (partial) => aggregation.merge(partial as PartialAggregate),
+      toPartial: () => aggregation.toPartial(),
+    };
+  }
+
+  /** Partials merged in split order, then finished: what transform() gives when each split is one partial. */
+  override *finishPartials(partials: readonly unknown[], ctx: StageContext): Iterable<RecordBatch> {
+    const aggregation = new GroupedAggregation(this.checkedPlan(), ctx.kernels);
+    for (const partial of partials) aggregation.merge(partial as PartialAggregate);
+    const result = aggregation.finish();
+    for (let start = 0; start < result.numRows; start += ctx.batchSize) yield result.slice(start, start + ctx.batchSize);
+  }
+
+  private checkedPlan(): AggregatePlan {
+    if (this.planned === undefined) throw new TypeError('aggregate: accumulator() needs outputSchema() to have checked the input first');
+    return this.planned.plan;
   }
 
   private planFor(input: Schema): AggregatePlan {

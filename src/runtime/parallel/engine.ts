@@ -1,0 +1,467 @@
+/**
+ * The parallel block of a run: the source, the per-batch prefix of the transforms and optionally
+ * the decomposable aggregation after it, run as units of work (a split each) on the pool, or
+ * inline on the main thread (`threads: 0`, a single split, or stages the workers cannot rebuild).
+ * Inline and pooled runs read the same splits, so results are bit-identical for any `threads`.
+ *
+ * Split mode (the source has `splits()`): at most 2 × threads units in flight, results handed on
+ * in split order (completion order when the prefix's last stage says `ordered: false` and there is
+ * nothing to verify or merge); speculative splits are verified in order with `continueSplit` and
+ * re-read as exact splits when the guess was wrong or the read failed. Batch mode (no splits):
+ * the source runs on the main thread and each batch goes through the prefix on the pool.
+ */
+import { availableParallelism } from 'node:os';
+import { RecordBatch } from '../../batch/record-batch.js';
+import { metered, newMetrics, type StageMetrics } from '../../flow/meter.js';
+import { DEFAULT_POLICY, type RejectedRecord, type StagePolicy } from '../../flow/outcome.js';
+import type { Kernels } from '../../kernels/index.js';
+import type { Logger } from '../../observe/logger.js';
+import type { BatchTransform, Source, SourceSplit, SplitExtent, StageContext, Transform } from '../../registry/stage.js';
+import { StageError, toError } from '../errors.js';
+import type { Plan, PlannedStage } from '../plan.js';
+import { WorkerDiedError, WorkerPool } from '../pool.js';
+import { fromFailure, runSplit, throughPrefix, type UnitStage, type UnitStages } from './execute.js';
+import { forTransfer } from './transfer.js';
+import { newCounts, POLICY_KEYS, type StageCounts, type StageSpecData, type UnitJob, type UnitResult } from './unit.js';
+
+/** What the block needs from the run. */
+export interface BlockEnv {
+  readonly signal: AbortSignal;
+  readonly kernels: Kernels;
+  readonly log: Logger;
+  context(planned: PlannedStage, metrics: StageMetrics): StageContext;
+  /** Sends rejected records to the dead-letter output. */
+  readonly reject?: (records: readonly RejectedRecord[]) => Promise<void>;
+}
+
+export interface ParallelBlock {
+  /** Transforms the block covers (the prefix, plus the aggregation when there is one). */
+  readonly covered: number;
+  /** The block's output and the metrics of its stages (source first). */
+  open(env: BlockEnv): { stream: AsyncGenerator<RecordBatch>; metrics: StageMetrics[] };
+}
+
+export function policyOf(planned: PlannedStage): StagePolicy {
+  return (planned as { policy?: StagePolicy }).policy ?? DEFAULT_POLICY;
+}
+
+/** The job's thread count: `threads:`, default the cores. */
+export function threadsOf(plan: Plan): number {
+  return plan.spec.threads ?? availableParallelism();
+}
+
+/** The parallel block of `plan`, or undefined when the plan has none (it then runs as a plain chain). */
+export function planParallel(plan: Plan, options: { readonly sampling?: boolean } = {}): ParallelBlock | undefined {
+  // A sample shows every stage's output; inside a unit only the last one is visible.
+  if (options.sampling) return undefined;
+  const prefix: PlannedStage<BatchTransform>[] = [];
+  for (const planned of plan.transforms) {
+    if (typeof (planned.stage as Partial<BatchTransform>).processBatch !== 'function') break;
+    prefix.push(planned as PlannedStage<BatchTransform>);
+  }
+  const source = plan.source.stage;
+  const splittable = typeof source.splits === 'function' && typeof source.streamSplit === 'function';
+  const next = plan.transforms[prefix.length]?.stage;
+  const aggregate = splittable && next !== undefined && typeof next.accumulator === 'function' && typeof next.finishPartials === 'function' ? (plan.transforms[prefix.length] as PlannedStage<Transform>) : undefined;
+  const threads = threadsOf(plan);
+  if (splittable && (prefix.length > 0 || aggregate !== undefined)) {
+    return { covered: prefix.length + (aggregate === undefined ? 0 : 1), open: (env) => openSplits(plan, prefix, aggregate, threads, env) };
+  }
+  if (!splittable && prefix.length > 0 && threads > 0) return { covered: prefix.length, open: (env) => openBatches(plan, prefix, threads, env) };
+  return undefined;
+}
+
+/** The unit's stages as plain data for a worker. */
+export function unitJob(plan: Plan, prefix: readonly PlannedStage[], aggregate: PlannedStage | undefined, kernels: Kernels): UnitJob {
+  const specs = plan.spec.transforms ?? [];
+  const data = (planned: PlannedStage, raw: Record<string, unknown>): StageSpecData => {
+    const options: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) if (key !== 'type' && !POLICY_KEYS.includes(key)) options[key] = value;
+    return { place: planned.place, type: planned.cls.type, className: planned.cls.name, options, policy: policyOf(planned) };
+  };
+  return {
+    baseDir: plan.job.baseDir,
+    plugins: plan.spec.plugins ?? [],
+    batchSize: plan.batchSize,
+    kernels: kernels.implementation,
+    sourceFields: plan.source.schema.fields,
+    source: data(plan.source, plan.spec.source),
+    prefix: prefix.map((p, i) => data(p, specs[i]!)),
+    ...(aggregate === undefined ? {} : { aggregate: data(aggregate, specs[prefix.length]!) }),
+  };
+}
+
+/** Per-stage metrics fed from unit counts; inclusive times are running sums of the stages' busy times. */
+class BlockMetrics {
+  readonly metrics: StageMetrics[];
+  private readonly busy: number[];
+  constructor(stages: readonly PlannedStage[], aggregate: boolean) {
+    this.metrics = stages.map((p, i) => newMetrics(p.place, p.cls.type, i === 0 ? 'source' : 'transform'));
+    this.busy = stages.map(() => 0);
+    this.metrics.forEach((m, i) => {
+      // Per-batch stages count what they filter unit by unit; the aggregation consumes its input.
+      if (i > 0) Object.assign(m, { counted: true });
+      if (aggregate && i === stages.length - 1) Object.assign(m, { accounting: 'aggregate' });
+    });
+  }
+  /**
+   * Adds unit counts (source first, or from stage `from`) and returns the rejected records. A
+   * worker's positions are relative to its unit: `relative` offsets them by the rows that reached
+   * each stage in the units merged before (`first` for the first transform, when the unit is one
+   * batch whose source position is known); units must then be merged in order.
+   */
+  add(counts: readonly StageCounts[], from = 0, relative?: { first?: number }): RejectedRecord[] {
+    const rejected: RejectedRecord[] = [];
+    const before = this.metrics.map((m) => m.rowsOut);
+    counts.forEach((c, j) => {
+      const i = j + from;
+      const m = this.metrics[i];
+      if (m === undefined) return;
+      m.rowsOut += c.rowsOut;
+      m.batchesOut += c.batchesOut;
+      m.bytesRead += c.bytesRead;
+      m.errors += c.errors;
+      const policed = m as unknown as Record<'rowsFiltered' | 'rowsSkipped' | 'rowsDeadLettered' | 'retries' | 'degradedToTwin', number>;
+      policed.rowsFiltered += c.rowsFiltered;
+      policed.rowsSkipped += c.rowsSkipped;
+      policed.rowsDeadLettered += c.rowsDeadLettered;
+      policed.retries += c.retries;
+      policed.degradedToTwin += c.degradedToTwin;
+      const offset = relative === undefined ? 0 : i === 1 && relative.first !== undefined ? relative.first : (before[i - 1] ?? 0);
+      for (const r of c.rejected) rejected.push(offset === 0 ? r : { ...r, position: { ...r.position, row: r.position.row + offset } });
+      for (const implementation of c.implementations) m.implementations.add(implementation);
+      this.busy[i]! += c.busyMs;
+    });
+    let inclusive = 0;
+    this.metrics.forEach((m, i) => {
+      inclusive += this.busy[i]!;
+      m.inclusiveMs = inclusive;
+    });
+    return rejected;
+  }
+}
+
+function resetCounts(counts: StageCounts[]): void {
+  counts.forEach((_, i) => (counts[i] = newCounts()));
+}
+
+interface PoolStart {
+  readonly pool: WorkerPool;
+}
+
+/** A pool whose workers can rebuild every stage of `job`; undefined (run inline) otherwise. */
+async function startPool(job: UnitJob, threads: number, env: BlockEnv): Promise<PoolStart | undefined> {
+  let pool: WorkerPool;
+  try {
+    pool = new WorkerPool({ threads });
+  } catch (error) {
+    env.log.warn({ reason: toError(error).message }, 'no worker pool: running on the main thread');
+    return undefined;
+  }
+  try {
+    const known = await pool.hello(job.plugins, job.baseDir);
+    const foreign = [job.source, ...job.prefix, ...(job.aggregate === undefined ? [] : [job.aggregate])].filter((s) => known[s.type] !== s.className);
+    if (foreign.length === 0) return { pool };
+    env.log.debug({ stages: foreign.map((s) => s.place) }, 'stages not defined by a built-in or a plugin module cannot be rebuilt in a worker: running on the main thread');
+  } catch (error) {
+    env.log.warn({ reason: toError(error).message }, 'the worker pool did not start: running on the main thread');
+  }
+  await pool.close();
+  return undefined;
+}
+
+/** The stages of the block on the main thread, with the run's contexts. */
+function inlineStages(plan: Plan, prefix: readonly PlannedStage<BatchTransform>[], aggregate: PlannedStage<Transform> | undefined, block: BlockMetrics, env: BlockEnv): UnitStages {
+  const step = <S>(planned: PlannedStage, i: number): UnitStage<S> => ({
+    stage: planned.stage as S,
+    place: planned.place,
+    type: planned.cls.type,
+    policy: policyOf(planned),
+    schema: planned.schema,
+    ctx: env.context(planned, block.metrics[i]!),
+  });
+  const path = (plan.source.stage.options as { path?: unknown } | undefined)?.path;
+  return {
+    source: step<Source>(plan.source, 0),
+    prefix: prefix.map((p, i) => step<BatchTransform>(p, i + 1)),
+    ...(aggregate === undefined ? {} : { aggregate: step<Transform>(aggregate, prefix.length + 1) }),
+    ...(typeof path === 'string' ? { file: plan.resolvePath(path) } : {}),
+  };
+}
+
+function openSplits(plan: Plan, prefix: readonly PlannedStage<BatchTransform>[], aggregate: PlannedStage<Transform> | undefined, threads: number, env: BlockEnv) {
+  const planned: PlannedStage[] = [plan.source, ...prefix, ...(aggregate === undefined ? [] : [aggregate])];
+  const block = new BlockMetrics(planned, aggregate !== undefined);
+  const stream = splitStream(plan, prefix, aggregate, threads, env, block);
+  return { stream: guarded(stream, block, env), metrics: block.metrics };
+}
+
+async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTransform>[], aggregate: PlannedStage<Transform> | undefined, threads: number, env: BlockEnv, block: BlockMetrics): AsyncGenerator<RecordBatch> {
+  const source = plan.source.stage;
+  const inline = inlineStages(plan, prefix, aggregate, block, env);
+  const splits = await source.splits!(inline.source.ctx);
+  const job = unitJob(plan, prefix, aggregate, env.kernels);
+  const started = threads > 0 && splits.length > 1 ? await startPool(job, threads, env) : undefined;
+  const partials: unknown[] = [];
+  try {
+    if (started === undefined) {
+      // Inline: each split is made exact from its predecessor's extent before it is read, so nothing is re-read.
+      let previous: SplitExtent | undefined;
+      const reached: number[] = [];
+      for (const split of splits) {
+        const exact = previous !== undefined && source.continueSplit !== undefined ? source.continueSplit(split, previous) : split;
+        const counts = block.metrics.map(() => newCounts());
+        const generator = runSplit(inline, exact, counts, reached);
+        try {
+          for (;;) {
+            const next = await generator.next();
+            await reject(env, block.add(counts));
+            resetCounts(counts);
+            if (next.done) {
+              previous = next.value.extent;
+              if (aggregate !== undefined) partials.push(next.value.partial);
+              break;
+            }
+            yield next.value;
+          }
+        } finally {
+          await generator.return(undefined as never);
+        }
+      }
+    } else {
+      yield* pooled(started.pool, job, splits, source, prefix, aggregate, threads, env, block, partials);
+    }
+  } finally {
+    await started?.pool.close();
+  }
+  if (aggregate !== undefined) {
+    const index = prefix.length + 1;
+    const m = block.metrics[index]!;
+    const ctx = inline.aggregate!.ctx;
+    const began = performance.now();
+    let output: Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+    try {
+      output = aggregate.stage.finishPartials!(partials, ctx);
+    } catch (error) {
+      throw annotated(error, m);
+    }
+    const iterator = (Symbol.asyncIterator in output ? output[Symbol.asyncIterator]() : output[Symbol.iterator]()) as AsyncIterator<RecordBatch> | Iterator<RecordBatch>;
+    let busy = performance.now() - began;
+    for (;;) {
+      const t = performance.now();
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw annotated(error, m);
+      }
+      busy += performance.now() - t;
+      if (next.done) break;
+      block.add([{ ...newCounts(), rowsOut: next.value.numRows, batchesOut: 1 }], index);
+      yield next.value;
+    }
+    block.add([{ ...newCounts(), busyMs: busy }], index);
+  }
+}
+
+async function reject(env: BlockEnv, records: readonly RejectedRecord[]): Promise<void> {
+  if (records.length > 0) await env.reject?.(records);
+}
+
+function annotated(error: unknown, m: StageMetrics): Error {
+  const e = toError(error);
+  if (e instanceof StageError || e.name === 'AbortError') return e;
+  m.errors++;
+  return new StageError(m.place, m.type, e);
+}
+
+type Settled = { readonly ok: true; readonly result: UnitResult } | { readonly ok: false; readonly error: unknown };
+
+async function* pooled(
+  pool: WorkerPool,
+  job: UnitJob,
+  splits: readonly SourceSplit[],
+  source: Source,
+  prefix: readonly PlannedStage[],
+  aggregate: PlannedStage | undefined,
+  threads: number,
+  env: BlockEnv,
+  block: BlockMetrics,
+  partials: unknown[],
+): AsyncGenerator<RecordBatch> {
+  const run = (split: SourceSplit): Promise<Settled> =>
+    pool.run({ kind: 'unit', unit: { job, split } }, env.signal).then(
+      (result) => ({ ok: true, result: result as UnitResult }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+  const window = Math.max(2, 2 * threads);
+  const inflight = new Map<number, Promise<Settled>>();
+  let launched = 0;
+  const fill = () => {
+    while (launched < splits.length && inflight.size < window) {
+      inflight.set(launched, run(splits[launched]!));
+      launched++;
+    }
+  };
+  const speculative = typeof source.continueSplit === 'function';
+  const last = prefix[prefix.length - 1];
+  const unordered = aggregate === undefined && !speculative && last !== undefined && !policyOf(last).ordered;
+  const died = (k: number, error: unknown): Error => {
+    if (!(error instanceof WorkerDiedError)) return toError(error);
+    const through = [...prefix, ...(aggregate === undefined ? [] : [aggregate])].map((p) => `${p.place} (${p.cls.type})`).join(', ');
+    return new StageError(job.source.place, job.source.type, new Error(`split ${k}${through ? ` through ${through}` : ''}: ${error.message}`));
+  };
+  let previous: SplitExtent | undefined;
+  const accept = async (result: Extract<UnitResult, { ok: true }>): Promise<RecordBatch[]> => {
+    await reject(env, block.add(result.counts, 0, {}));
+    previous = result.extent;
+    if (aggregate !== undefined) partials.push(result.partial);
+    return result.batches.map((data) => RecordBatch.fromData(data));
+  };
+  fill();
+  if (unordered) {
+    const pending = new Map<number, Promise<{ k: number; settled: Settled }>>();
+    for (;;) {
+      for (const [k, p] of inflight) if (!pending.has(k)) pending.set(k, p.then((settled) => ({ k, settled })));
+      if (pending.size === 0) return;
+      const { k, settled } = await Promise.race(pending.values());
+      pending.delete(k);
+      inflight.delete(k);
+      fill();
+      if (!settled.ok) throw died(k, settled.error);
+      if (!settled.result.ok) throw fromFailure(settled.result.failure);
+      for (const batch of await accept(settled.result)) yield batch;
+    }
+  }
+  for (let k = 0; k < splits.length; k++) {
+    const settled = await inflight.get(k)!;
+    inflight.delete(k);
+    env.signal.throwIfAborted();
+    fill();
+    let result: UnitResult;
+    if (!settled.ok) {
+      if (!speculative || k === 0 || settled.error instanceof WorkerDiedError === false) throw died(k, settled.error);
+      result = { ok: false, failure: { place: job.source.place, type: job.source.type, name: 'Error', message: 'worker died' }, counts: [] };
+    } else result = settled.result;
+    if (speculative && k > 0) {
+      const exact = source.continueSplit!(splits[k]!, previous!);
+      const guessed = result.ok ? result.extent?.start : undefined;
+      if (!result.ok || typeof exact.start !== 'number' || exact.start !== guessed) {
+        env.log.debug({ split: k, guessed, exact: exact.start }, 're-reading a speculative split as an exact one');
+        const again = await run(exact);
+        if (!again.ok) throw died(k, again.error);
+        result = again.result;
+      }
+    }
+    if (!result.ok) throw fromFailure(result.failure);
+    for (const batch of await accept(result)) yield batch;
+  }
+}
+
+/** Errors of the block leave annotated (a dead worker names the source and split) and the signal is honoured. */
+async function* guarded(stream: AsyncGenerator<RecordBatch>, _block: BlockMetrics, env: BlockEnv): AsyncGenerator<RecordBatch> {
+  try {
+    for (;;) {
+      env.signal.throwIfAborted();
+      const next = await stream.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await stream.return(undefined);
+  }
+}
+
+function openBatches(plan: Plan, prefix: readonly PlannedStage<BatchTransform>[], threads: number, env: BlockEnv) {
+  const block = new BlockMetrics([plan.source, ...prefix], false);
+  const sourceMetrics = block.metrics[0]!;
+  const input = metered(plan.source.stage.stream(env.context(plan.source, sourceMetrics)), sourceMetrics, plan.source.schema, env.signal);
+  const stream = batchStream(plan, prefix, threads, env, block, input);
+  return { stream: guarded(stream, block, env), metrics: block.metrics };
+}
+
+async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTransform>[], threads: number, env: BlockEnv, block: BlockMetrics, input: AsyncGenerator<RecordBatch>): AsyncGenerator<RecordBatch> {
+  const inline = inlineStages(plan, prefix, undefined, block, env);
+  const job = unitJob(plan, prefix, undefined, env.kernels);
+  const reached: number[] = [];
+  let pool: WorkerPool | undefined;
+  let poolTried = false;
+  let row = 0;
+  const window = Math.max(2, 2 * threads);
+  const unordered = !policyOf(prefix[prefix.length - 1]!).ordered;
+  type Sent = { readonly position: number; readonly result: Promise<Settled> };
+  const inflight: Sent[] = [];
+  const merge = async (sent: Sent): Promise<RecordBatch | null> => {
+    const settled = await sent.result;
+    if (!settled.ok) {
+      const first = job.prefix[0]!;
+      throw settled.error instanceof WorkerDiedError ? new StageError(first.place, first.type, new Error(`the batch at row ${sent.position}: ${settled.error.message}`)) : toError(settled.error);
+    }
+    const r = settled.result;
+    await reject(env, block.add(r.counts.slice(1), 1, { first: sent.position }));
+    if (!r.ok) throw fromFailure(r.failure);
+    return r.batches.length === 0 ? null : RecordBatch.fromData(r.batches[0]!);
+  };
+  const next = async (): Promise<RecordBatch | null> => {
+    if (!unordered) return merge(inflight.shift()!);
+    const { i } = await Promise.race(inflight.map((sent, i) => sent.result.then(() => ({ i }))));
+    return merge(inflight.splice(i, 1)[0]!);
+  };
+  try {
+    for await (const batch of input) {
+      const position = row;
+      row += batch.numRows;
+      if (pool === undefined && !poolTried && position > 0) {
+        // The first batch runs here; the pool starts when there is a second one to share.
+        poolTried = true;
+        pool = (await startPool(job, threads, env))?.pool;
+      }
+      if (pool === undefined) {
+        const counts = block.metrics.map(() => newCounts());
+        const out = await throughPrefix(inline, batch, counts, reached);
+        await reject(env, block.add(counts.slice(1), 1));
+        if (out !== null) yield out;
+        continue;
+      }
+      const result = dispatchBatch(pool, job, batch, env.signal).then(
+        (result): Settled => ({ ok: true, result: result as UnitResult }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      );
+      inflight.push({ position, result });
+      while (inflight.length >= window) {
+        const out = await next();
+        if (out !== null) yield out;
+      }
+    }
+    while (inflight.length > 0) {
+      const out = await next();
+      if (out !== null) yield out;
+    }
+  } finally {
+    await pool?.close();
+    await input.return(undefined);
+  }
+}
+
+/**
+ * One batch through the prefix on the pool: its buffers are transferred (the sender's are
+ * detached afterwards); a copy is kept so that the batch can be sent again if the worker dies.
+ */
+export function dispatchBatch(pool: WorkerPool, job: UnitJob, batch: RecordBatch, signal?: AbortSignal): Promise<unknown> {
+  let spare: RecordBatch | undefined;
+  let next: RecordBatch = batch;
+  return pool.run(() => {
+    const sending = next;
+    spare = copyOf(sending);
+    next = spare;
+    const { data, transferList } = forTransfer(sending);
+    return { task: { kind: 'batch', task: { job, batch: data } }, transferList };
+  }, signal);
+}
+
+function copyOf(batch: RecordBatch): RecordBatch {
+  // take() of every row copies each column into new buffers.
+  const all = new Uint32Array(batch.numRows);
+  for (let i = 0; i < all.length; i++) all[i] = i;
+  return batch.take(all);
+}

@@ -1,0 +1,96 @@
+/**
+ * The run's worker pool: one Piscina pool per run, owned by the runtime, warm (minThreads =
+ * maxThreads, so threads do not churn), closed when the run ends, fails or is aborted.
+ *
+ * A task's own failure comes back from the worker as a value; a rejected task therefore means
+ * the worker itself died (it exited, threw outside a task, or went past its heap limit). Piscina
+ * replaces a dead worker, and {@link WorkerPool.run} retries the task on the replacement a
+ * bounded number of times: a unit's result is only used once it arrives whole, so a retry never
+ * loses or duplicates a row.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { Hello, WorkerTask } from './worker.js';
+
+/** Attempts per task before a dead worker fails the run. */
+export const WORKER_ATTEMPTS = 3;
+
+export interface PoolOptions {
+  readonly threads: number;
+  /** V8 old-space limit per worker, MiB (env SLUICE_WORKER_HEAP_MB; default 2048). */
+  readonly heapMb?: number;
+}
+
+/** The worker module: beside this file when built; from dist/ when the runtime runs from sources (tests). */
+export function workerFile(): string | undefined {
+  const here = new URL(import.meta.url);
+  const candidates = here.pathname.endsWith('.ts') ? [new URL('../../dist/runtime/worker.js', here)] : [new URL('./worker.js', here)];
+  return candidates.map((url) => fileURLToPath(url)).find((file) => existsSync(file));
+}
+
+export class WorkerDiedError extends Error {
+  override name = 'WorkerDiedError';
+}
+
+export class WorkerPool {
+  readonly threads: number;
+  private readonly pool: Piscina;
+  private closed = false;
+  /** Errors the pool raised outside any task (a worker dying while idle): logged, not fatal. */
+  readonly idleErrors: Error[] = [];
+
+  constructor(options: PoolOptions) {
+    const filename = workerFile();
+    if (filename === undefined) throw new Error('the worker module is not built (run `npm run build`)');
+    this.threads = options.threads;
+    const heapMb = options.heapMb ?? heapFromEnv();
+    this.pool = new Piscina({
+      filename,
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      idleTimeout: Infinity,
+      // Units are coarse and a worker runs one at a time; the main thread bounds what is queued.
+      concurrentTasksPerWorker: 1,
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    });
+    this.pool.on('error', (error: Error) => this.idleErrors.push(error));
+  }
+
+  /** Imports the job's stage modules in a worker and says which types it can rebuild. */
+  hello(plugins: readonly string[], baseDir: string): Promise<Hello> {
+    return this.run({ kind: 'hello', plugins, baseDir }) as Promise<Hello>;
+  }
+
+  /**
+   * Runs `task`, retrying it on a fresh worker when its worker dies. `prepare` builds the task
+   * and its transfer list for each attempt (a transferred buffer cannot be sent twice).
+   */
+  async run(task: WorkerTask | (() => { task: WorkerTask; transferList: ArrayBuffer[] }), signal?: AbortSignal, attempts = WORKER_ATTEMPTS): Promise<unknown> {
+    let last: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      signal?.throwIfAborted();
+      if (this.closed) throw new Error('the worker pool is closed');
+      const prepared = typeof task === 'function' ? task() : { task, transferList: [] };
+      try {
+        return await this.pool.run(prepared.task, { transferList: prepared.transferList });
+      } catch (error) {
+        if (this.closed) throw signal?.reason ?? error;
+        last = error;
+      }
+    }
+    throw new WorkerDiedError(`the worker died on each of ${attempts} attempts (${last instanceof Error ? last.message : String(last)})`);
+  }
+
+  /** Ends every worker; in-flight tasks are abandoned (their results are never used). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.destroy();
+  }
+}
+
+function heapFromEnv(): number {
+  const value = Number(process.env.SLUICE_WORKER_HEAP_MB);
+  return Number.isInteger(value) && value >= 16 ? value : 2048;
+}

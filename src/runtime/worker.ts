@@ -1,0 +1,88 @@
+/**
+ * The pool's worker module (Piscina loads it in each worker thread). It receives plain data only
+ * — units and batches — rebuilds the stages from the registry, runs them, and hands back batches
+ * by transfer or a partial aggregate. Failures inside a task come back as values, so that the main
+ * thread can tell a stage's error (fail the run, or apply the policy) from a worker that died
+ * (retry the unit on a fresh worker).
+ */
+import { RecordBatch } from '../batch/record-batch.js';
+import { Piscina } from 'piscina';
+import { runSplit, throughPrefix, toFailure } from './parallel/execute.js';
+import { loadStageModules, registeredClasses, unitStages } from './parallel/rebuild.js';
+import { manyForTransfer } from './parallel/transfer.js';
+import { newCounts, type BatchTask, type UnitJob, type UnitResult, type UnitSpec } from './parallel/unit.js';
+
+export type WorkerTask =
+  | { readonly kind: 'hello'; readonly plugins: readonly string[]; readonly baseDir: string }
+  | { readonly kind: 'unit'; readonly unit: UnitSpec }
+  | { readonly kind: 'batch'; readonly task: BatchTask }
+  /** For the benchmarks: an empty round trip, and a batch sent back as it came. */
+  | { readonly kind: 'noop' }
+  | { readonly kind: 'echo'; readonly batch: unknown; readonly transfer: boolean };
+
+/** The stage types this worker can rebuild, by class name. */
+export type Hello = Record<string, string>;
+
+const never = new AbortController().signal;
+
+export default async function run(task: WorkerTask): Promise<unknown> {
+  switch (task.kind) {
+    case 'hello':
+      await loadStageModules(task);
+      return registeredClasses();
+    case 'unit':
+      return runUnit(task.unit);
+    case 'batch':
+      return runBatch(task.task);
+    case 'noop':
+      return null;
+    case 'echo': {
+      if (!task.transfer) return task.batch;
+      const { data, transferList } = manyForTransfer([RecordBatch.fromData(task.batch as never)]);
+      return movable(data[0], transferList);
+    }
+  }
+}
+
+async function runUnit(unit: UnitSpec): Promise<unknown> {
+  const counts = countsFor(unit.job);
+  try {
+    await loadStageModules(unit.job);
+    const stages = unitStages(unit.job, counts, never);
+    const generator = runSplit(stages, unit.split, counts);
+    const batches: RecordBatch[] = [];
+    let next = await generator.next();
+    while (!next.done) {
+      batches.push(next.value);
+      next = await generator.next();
+    }
+    const { data, transferList } = manyForTransfer(batches);
+    const result: UnitResult = { ok: true, batches: data, ...next.value, counts };
+    return movable(result, transferList);
+  } catch (error) {
+    return { ok: false, failure: toFailure(error, unit.job.source), counts } satisfies UnitResult;
+  }
+}
+
+async function runBatch(task: BatchTask): Promise<unknown> {
+  const counts = countsFor(task.job);
+  try {
+    await loadStageModules(task.job);
+    const stages = unitStages(task.job, counts, never);
+    const out = await throughPrefix(stages, RecordBatch.fromData(task.batch), counts, []);
+    const { data, transferList } = manyForTransfer(out === null ? [] : [out]);
+    const result: UnitResult = { ok: true, batches: data, sourceRows: task.batch.numRows, counts };
+    return movable(result, transferList);
+  } catch (error) {
+    return { ok: false, failure: toFailure(error, task.job.prefix[0] ?? task.job.source), counts } satisfies UnitResult;
+  }
+}
+
+function countsFor(job: UnitJob) {
+  return [job.source, ...job.prefix, ...(job.aggregate === undefined ? [] : [job.aggregate])].map(newCounts);
+}
+
+/** Piscina's movable wrapper: the value is posted with `transferList` moved, not copied. */
+function movable(value: unknown, transferList: ArrayBuffer[]): unknown {
+  return Piscina.move({ [Piscina.transferableSymbol]: transferList, [Piscina.valueSymbol]: value } as never);
+}
