@@ -65,6 +65,10 @@ export function columnAt(text: string, lineStart: number, at: number): number {
   return column;
 }
 
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
 export class LineScanner {
   /** Decoded text holding the current line (and usually others). */
   text = '';
@@ -108,7 +112,8 @@ export class LineScanner {
   found(at = this.pos): string {
     if (at >= this.end) return 'the end of the line';
     const c = this.text.charCodeAt(at);
-    return c < 32 ? `control character U+${c.toString(16).padStart(4, '0').toUpperCase()}` : `'${this.text[at]}'`;
+    // The whole character (an emoji is two UTF-16 units): half of one would print as garbage.
+    return c < 32 ? `control character U+${c.toString(16).padStart(4, '0').toUpperCase()}` : `'${String.fromCodePoint(this.text.codePointAt(at)!)}'`;
   }
 
   skipWhitespace(): void {
@@ -174,7 +179,7 @@ export class LineScanner {
         } else if (e === QUOTE || e === BACKSLASH || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
           i += 2;
         } else {
-          this.fail(i + 1 >= end ? 'unterminated string' : `invalid escape \\${text[i + 1]} in a string`, i);
+          this.fail(i + 1 >= end ? 'unterminated string' : `invalid escape \\${String.fromCodePoint(text.codePointAt(i + 1)!)} in a string`, i);
         }
         continue;
       }
@@ -356,7 +361,8 @@ export class LineScanner {
     this.pos = start;
     try {
       const kind = this.kindHere();
-      const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 37)}...` : s);
+      // Cut before a surrogate pair rather than through it.
+      const clip = (s: string) => (s.length > 40 ? `${s.slice(0, isHighSurrogate(s.charCodeAt(36)) ? 36 : 37)}...` : s);
       switch (kind) {
         case Kind.string:
           return `the string ${clip(JSON.stringify(this.readString()))}`;
