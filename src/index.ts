@@ -12,6 +12,7 @@ export {
   Transform,
   BatchTransform,
   Sink,
+  BatchSink,
   StageBase,
   registerStage,
   lookupStage,
@@ -24,6 +25,21 @@ export {
   type AnyStage,
 } from './registry/index.js';
 export { Pipeline } from './runtime/pipeline.js';
+export {
+  DEFAULT_POLICY,
+  type StagePolicy,
+  type OnError,
+  type BatchOutcome,
+  type RejectedRecord,
+  type InputPosition,
+  type BreakerState,
+} from './flow/outcome.js';
+/** Resilience: a unit of work under a stage's policy (retry, timeout, circuit breaker, on_error), usable in workers too. */
+export { processBatchWithPolicy, updateWithPolicy, writeWithPolicy } from './flow/policy.js';
+/** The rows of the job's dead_letter sink. */
+export { DEAD_LETTER_SCHEMA } from './flow/policy/dead-letters.js';
+/** The accounting equation of a run summary: every violation, empty when no row was lost or invented. */
+export { checkAccounting } from './flow/policy/accounting.js';
 export { planJob, DEFAULT_BATCH_SIZE, type Plan, type PlannedStage } from './runtime/plan.js';
 export { runPlan, type RunOptions, type RunSummary, type StageReport } from './runtime/run.js';
 export { readJobFile, parseJobText, jobFromObject, type JobSpec, type StageSpec, type LoadedJob } from './runtime/job.js';

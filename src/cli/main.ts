@@ -22,6 +22,7 @@ import { formatSummary, formatSummaryTable } from './summary.js';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { benchCommand } from './bench.js';
+import { policyOptionsSchema } from '../flow/policy/keys.js';
 
 const program = new Command('sluice')
   .description('Run pipelines of stages over columnar record batches')
@@ -75,13 +76,20 @@ program
     } catch (thrown) {
       progress?.stop();
       const error = toError(thrown);
-      if (opened !== undefined) logFailure(opened, error);
-      if (opened !== undefined) await writeOutputs(opts, buildReport(summarize(plan, opened), { status: error instanceof InterruptedError ? 'interrupted' : 'failed', exitCode: exitCodeFor(error), error, startedAt }));
+      if (opened !== undefined) {
+        logFailure(opened, error);
+        const partial = summarize(plan, opened);
+        await writeOutputs(opts, buildReport(partial, { status: error instanceof InterruptedError ? 'interrupted' : 'failed', exitCode: exitCodeFor(error), error, startedAt }));
+        // Interrupted: how far it got, on stderr (stdout carries only results), rows per stage until the signal.
+        if (error instanceof InterruptedError && !opts.quiet) process.stderr.write(`${formatSummary(partial, 'interrupted')}\n`);
+      }
       throw error;
     }
     progress?.stop();
     sampler?.finish(summary.stages);
-    await writeOutputs(opts, buildReport(summary, { status: 'succeeded', exitCode: ExitCode.ok, startedAt }));
+    const degraded = summary.degraded.length > 0;
+    if (degraded) process.exitCode = ExitCode.degraded;
+    await writeOutputs(opts, buildReport(summary, { status: degraded ? 'degraded' : 'succeeded', exitCode: degraded ? ExitCode.degraded : ExitCode.ok, startedAt }));
     if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else if (!opts.quiet) process.stdout.write(`${process.stdout.isTTY ? formatSummaryTable(summary) : formatSummary(summary)}\n`);
   });
@@ -181,6 +189,13 @@ program
     for (const [name, prop] of Object.entries(jsonSchema.properties ?? {})) {
       const flags = required.has(name) ? 'required' : prop.default !== undefined ? `default ${JSON.stringify(prop.default)}` : 'optional';
       process.stdout.write(`  ${name.padEnd(12)} ${typeName(prop).padEnd(30)} ${flags.padEnd(18)} ${prop.description ?? ''}\n`);
+    }
+    // The keys any stage accepts beside its type (retry, timeout, ...), from the same schema the planner checks them with.
+    const common = z.toJSONSchema(policyOptionsSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaObject;
+    process.stdout.write(`\ncommon options (any stage; times in ms; see the README's Resilience section):\n`);
+    for (const [name, prop] of Object.entries(common.properties ?? {})) {
+      const flags = prop.default !== undefined ? `default ${JSON.stringify(prop.default)}` : 'optional';
+      process.stdout.write(`  ${name.padEnd(16)} ${typeName(prop).padEnd(26)} ${flags.padEnd(18)} ${prop.description ?? ''}\n`);
     }
     if (cls.example) process.stdout.write(`\nexample:\n  { type: ${cls.type}, ${Object.entries(cls.example).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }\n`);
   });

@@ -7,6 +7,7 @@ import { RecordBatch } from '../batch/record-batch.js';
 import type { Schema } from '../batch/schema.js';
 import type { Implementation } from '../kernels/index.js';
 import { InterruptedError, StageError, toError } from '../runtime/errors.js';
+import type { BreakerState } from './outcome.js';
 
 export interface StageMetrics {
   readonly place: string;
@@ -30,10 +31,53 @@ export interface StageMetrics {
   readonly implementations: Set<Implementation>;
   /** Where a sink put its output, as it reported it. */
   output?: string;
+  /** Rows a stage dropped by design (a filter's non-matches), counted batch by batch under a policy. */
+  rowsFiltered: number;
+  /** Rows of units that failed under `on_error: skip` (and the rest of an optional sink's input after it failed). */
+  rowsSkipped: number;
+  /** Rows sent to the dead-letter output. */
+  rowsDeadLettered: number;
+  /** Attempts beyond the first, over all units. */
+  retries: number;
+  /** Kernel calls redone on the TypeScript twin after the native kernel threw. */
+  degradedToTwin: number;
+  /**
+   * `rows`: rows in = out + filtered + skipped + dead-lettered; `aggregate` (a decomposable
+   * aggregation): rows in = consumed + skipped + dead-lettered.
+   */
+  accounting: 'rows' | 'aggregate';
+  /**
+   * Whether filtered rows (and, for sinks, rows written) were counted unit by unit (a stage under
+   * a policy) rather than derived from rows in and out.
+   */
+  counted: boolean;
+  /** The stage's breaker state, when it has a breaker. */
+  breaker?: () => BreakerState;
+  /** Why an optional sink failed (the run goes on, degraded). */
+  failed?: string;
 }
 
 export function newMetrics(place: string, type: string, kind: StageMetrics['kind']): StageMetrics {
-  return { place, type, kind, batchesOut: 0, rowsOut: 0, bytesRead: 0, bytesTotal: undefined, inclusiveMs: 0, waitMs: 0, errors: 0, implementations: new Set() };
+  return {
+    place,
+    type,
+    kind,
+    batchesOut: 0,
+    rowsOut: 0,
+    bytesRead: 0,
+    bytesTotal: undefined,
+    inclusiveMs: 0,
+    waitMs: 0,
+    errors: 0,
+    implementations: new Set(),
+    rowsFiltered: 0,
+    rowsSkipped: 0,
+    rowsDeadLettered: 0,
+    retries: 0,
+    degradedToTwin: 0,
+    accounting: 'rows',
+    counted: false,
+  };
 }
 
 /** Sees each batch a stage hands on (for `sluice run --sample`). */

@@ -5,6 +5,9 @@
  */
 import type { RecordBatch } from '../batch/record-batch.js';
 
+/** A stage's circuit breaker as reports show it; `none` when the stage has no breaker. */
+export type BreakerState = 'closed' | 'open' | 'half_open' | 'none';
+
 /** What a stage does with a unit (a batch) that still fails after its retries. */
 export type OnError = 'fail' | 'skip' | 'dead_letter';
 
@@ -38,7 +41,11 @@ export const DEFAULT_POLICY: StagePolicy = { onError: 'fail', ordered: true, opt
 
 /** Where a batch sits in the input: enough to find a rejected record again. */
 export interface InputPosition {
-  /** Index of the row in the source's output stream, counted from 0. */
+  /**
+   * Index of the row in the input stream of the stage that rejected it, counted from 0: for the
+   * first transform that is the row's index in the source's output (the data row of a CSV file),
+   * for a later stage the row's index among the rows that reached it.
+   */
   readonly row: number;
   /** The file the source reads, when it reads one. */
   readonly file?: string;

@@ -49,6 +49,7 @@ export function reportToPrometheus(report: RunReport): string {
   const perStage = (pick: (s: RunReport['stages'][number]) => number) => report.stages.map((s) => ({ labels: { job, stage: s.place, type: s.type }, value: pick(s) }));
   const families: Family[] = [
     { name: 'sluice_run_success', help: 'Whether the last run succeeded (1) or not (0).', type: 'gauge', samples: run(report.status === 'succeeded' ? 1 : 0) },
+    { name: 'sluice_run_degraded', help: 'Whether the last run finished degraded (1: exit code 4) or not (0).', type: 'gauge', samples: run(report.status === 'degraded' ? 1 : 0) },
     { name: 'sluice_run_exit_code', help: 'Exit code of the last run.', type: 'gauge', samples: run(report.exitCode) },
     { name: 'sluice_run_last_finish_timestamp_seconds', help: 'When the last run finished, Unix time.', type: 'gauge', samples: run(Date.parse(report.finishedAt) / 1000) },
     { name: 'sluice_run_duration_seconds', help: 'Wall time of the last run.', type: 'gauge', samples: run(report.wallMs / 1000) },
@@ -62,6 +63,10 @@ export function reportToPrometheus(report: RunReport): string {
     { name: 'sluice_stage_wait_seconds', help: 'Time each stage waited on the stages after it (backpressure) in the last run.', type: 'gauge', samples: perStage((s) => s.waitMs / 1000) },
     { name: 'sluice_stage_errors', help: 'Errors raised by each stage in the last run.', type: 'gauge', samples: perStage((s) => s.errors) },
     { name: 'sluice_stage_retries', help: 'Retries by each stage in the last run.', type: 'gauge', samples: perStage((s) => s.retries) },
+    { name: 'sluice_stage_rows_filtered', help: 'Rows each stage dropped by design (filter non-matches) in the last run.', type: 'gauge', samples: perStage((s) => s.rowsFiltered ?? 0) },
+    { name: 'sluice_stage_rows_skipped', help: 'Rows each stage skipped (on_error: skip, failed optional sink) in the last run.', type: 'gauge', samples: perStage((s) => s.rowsSkipped ?? 0) },
+    { name: 'sluice_stage_rows_dead_lettered', help: 'Rows each stage sent to the dead-letter output in the last run.', type: 'gauge', samples: perStage((s) => s.rowsDeadLettered ?? 0) },
+    { name: 'sluice_stage_breaker_open', help: 'Whether the stage circuit breaker ended open (1) or not (0); absent without a breaker.', type: 'gauge', samples: report.stages.filter((s) => s.breaker !== 'none').map((s) => ({ labels: { job, stage: s.place, type: s.type }, value: s.breaker === 'open' ? 1 : 0 })) },
   ];
   return formatFamilies(families);
 }

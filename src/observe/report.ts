@@ -10,11 +10,12 @@ import type { RunSummary } from '../runtime/run.js';
 
 export const REPORT_VERSION = 1;
 
-/** `degraded` (exit code 4) is in the shape already; nothing produces it until optional stages and dead letters land. */
+/** `degraded` (exit code 4): an optional sink failed, rows were skipped or dead-lettered, or kernels fell back. */
 export type RunStatus = 'succeeded' | 'degraded' | 'failed' | 'interrupted';
 
-/** No stage has a circuit breaker yet; `none` says so rather than pretending one is closed. */
-export type BreakerState = 'closed' | 'open' | 'half_open' | 'none';
+/** `none`: the stage has no circuit breaker. */
+export type { BreakerState } from '../flow/outcome.js';
+import type { BreakerState } from '../flow/outcome.js';
 
 export interface StageRunReport {
   readonly index: number;
@@ -34,6 +35,12 @@ export interface StageRunReport {
   readonly retries: number;
   readonly breaker: BreakerState;
   readonly output: string | null;
+  readonly rowsFiltered: number;
+  readonly rowsConsumed: number | null;
+  readonly rowsSkipped: number;
+  readonly rowsDeadLettered: number;
+  readonly degradedToTwin: number;
+  readonly failed: string | null;
 }
 
 export interface RunReport {
@@ -53,6 +60,8 @@ export interface RunReport {
   readonly sluiceVersion: string;
   readonly node: string;
   readonly output: string | null;
+  readonly degraded: readonly string[];
+  readonly deadLetter: { readonly type: string; readonly rows: number; readonly output: string | null } | null;
   readonly stages: readonly StageRunReport[];
 }
 
@@ -78,6 +87,8 @@ export function buildReport(summary: RunSummary, outcome: { status: RunStatus; e
     sluiceVersion,
     node: process.version,
     output: summary.output ?? null,
+    degraded: summary.degraded,
+    deadLetter: summary.deadLetter === undefined ? null : { type: summary.deadLetter.type, rows: summary.deadLetter.rows, output: summary.deadLetter.output ?? null },
     stages: summary.stages.map((s, index) => ({
       index,
       place: s.place,
@@ -93,9 +104,15 @@ export function buildReport(summary: RunSummary, outcome: { status: RunStatus; e
       busyMs: ms(s.busyMs),
       waitMs: ms(s.waitMs),
       errors: s.errors,
-      retries: 0,
-      breaker: 'none',
+      retries: s.retries,
+      breaker: s.breaker,
       output: s.output ?? null,
+      rowsFiltered: s.rowsFiltered,
+      rowsConsumed: s.rowsConsumed ?? null,
+      rowsSkipped: s.rowsSkipped,
+      rowsDeadLettered: s.rowsDeadLettered,
+      degradedToTwin: s.degradedToTwin,
+      failed: s.failed ?? null,
     })),
   };
 }

@@ -210,4 +210,39 @@ export abstract class Sink<O = unknown> extends StageBase<O> {
   abstract consume(input: AsyncIterable<RecordBatch>, ctx: StageContext): Promise<void>;
 }
 
+/**
+ * A Sink written as one write per batch: `open`, `write(batch)` for each batch, then `commit` (or
+ * `abort` when anything failed or the run stopped). `consume` is derived from them. Because its
+ * unit of work is one batch write, the runtime can retry a failed write, time it out, and apply
+ * `on_error` to it: write each batch so that a failed write leaves nothing behind (or nothing that
+ * a retry of the same batch would duplicate).
+ */
+export abstract class BatchSink<O = unknown> extends Sink<O> {
+  static override readonly requiredMethods: readonly string[] = ['write'];
+  /** Called once before the first write (create a temporary file, open a connection). */
+  open(_ctx: StageContext): void | Promise<void> {}
+  abstract write(batch: RecordBatch, ctx: StageContext): void | Promise<void>;
+  /** Makes everything written durable and visible (rename the temporary file into place). */
+  commit(_ctx: StageContext): void | Promise<void> {}
+  /** Undoes everything written (remove the temporary file); called once, after a failure or an abort. */
+  abort(_ctx: StageContext, _error: Error): void | Promise<void> {}
+
+  async consume(input: AsyncIterable<RecordBatch>, ctx: StageContext): Promise<void> {
+    await runBatchSink(this, input, ctx, (batch) => this.write(batch, ctx));
+  }
+}
+
+/** open → write each batch (through `write`, which the runtime may wrap in a policy) → commit; abort on any failure. */
+export async function runBatchSink(sink: BatchSink, input: AsyncIterable<RecordBatch>, ctx: StageContext, write: (batch: RecordBatch) => void | Promise<void>): Promise<void> {
+  await sink.open(ctx);
+  try {
+    for await (const batch of input) await write(batch);
+    ctx.signal.throwIfAborted();
+    await sink.commit(ctx);
+  } catch (error) {
+    await sink.abort(ctx, error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
 export type AnyStage = Source | Transform | Sink;

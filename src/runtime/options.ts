@@ -49,13 +49,15 @@ export function optionNames(schema: z.ZodType): string[] {
 }
 
 /** Validates `value` against `schema`; problems are placed under `base` in `job`. */
-export function validateOptions<T>(schema: z.ZodType<T>, value: unknown, base: JobPath, job: LoadedJob): { value: T } | { problems: Problem[] } {
+export function validateOptions<T>(schema: z.ZodType<T>, value: unknown, base: JobPath, job: LoadedJob, alsoKnown: readonly string[] = []): { value: T } | { problems: Problem[] } {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return { value: result.data };
   const problems = result.error.issues.flatMap((issue): Problem[] => {
     if (issue.code === 'unrecognized_keys') {
       const parent = [...base, ...(issue.path as (string | number)[])];
-      return issue.keys.map((key) => place(job, [...parent, key], `unknown option "${key}"${didYouMean(key, optionNames(schema))}`));
+      // Nested keys (retry.atempts) are suggested from their own map; top-level ones also from the common keys.
+      const known = issue.path.length === 0 ? [...optionNames(schema), ...alsoKnown] : optionNames(schema);
+      return issue.keys.map((key) => place(job, [...parent, key], `unknown option "${key}"${didYouMean(key, known)}`));
     }
     return [place(job, [...base, ...(issue.path as (string | number)[])], issueMessage(issue))];
   });

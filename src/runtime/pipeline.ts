@@ -42,14 +42,31 @@ export class Pipeline {
 
   /** The output of the last transform as a lazy stream of batches (the sink, if any, is not used). */
   async *batches(options?: RunOptions): AsyncGenerator<RecordBatch> {
-    yield* openRun(this.plan, options).output;
+    const run = openRun(this.plan, options);
+    let failure: Error | undefined = new Error('the consumer stopped early');
+    try {
+      yield* run.output;
+      failure = undefined;
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      // A consumer that stops early leaves the dead-letter output incomplete: it is aborted, not committed.
+      await run.finish(failure);
+    }
   }
 
   /** Every output batch, plus the run summary. */
   async collect(options?: RunOptions): Promise<{ batch: RecordBatch; summary: RunSummary }> {
     const run = openRun(this.plan, options);
     const batches: RecordBatch[] = [];
-    for await (const batch of run.output) batches.push(batch);
+    try {
+      for await (const batch of run.output) batches.push(batch);
+    } catch (error) {
+      await run.finish(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    await run.finish();
     return { batch: concatBatches(this.schema, batches), summary: summarize(this.plan, run) };
   }
 

@@ -11,6 +11,9 @@ import { lookupStage } from '../registry/registry.js';
 import type { AnyStage, PlanContext, Sink, Source, StageClass, StageKind, Transform } from '../registry/stage.js';
 import { didYouMean } from '../registry/suggest.js';
 import { builtinsLoaded } from '../stages/builtins.js';
+import { DEFAULT_POLICY, type StagePolicy } from '../flow/outcome.js';
+import { DEAD_LETTER_SCHEMA } from '../flow/policy/dead-letters.js';
+import { peelPolicyKeys, POLICY_KEY_NAMES, POLICY_KEYS, toStagePolicy, type PolicyKey } from '../flow/policy/keys.js';
 import { JobError, toError, type Problem } from './errors.js';
 import type { JobPath, JobSpec, LoadedJob, StageSpec } from './job.js';
 import { formatPath } from './job.js';
@@ -27,6 +30,8 @@ const jobSchema = z.strictObject({
   source: stageSpecSchema,
   transforms: z.array(stageSpecSchema).optional(),
   sink: stageSpecSchema.optional(),
+  /** A sink (any registered sink) receiving the records that stages with `on_error: dead_letter` reject. */
+  dead_letter: stageSpecSchema.optional(),
 });
 
 export interface PlannedStage<S extends AnyStage = AnyStage> {
@@ -35,6 +40,8 @@ export interface PlannedStage<S extends AnyStage = AnyStage> {
   readonly stage: S;
   /** Output schema for sources and transforms; input schema for the sink. */
   readonly schema: Schema;
+  /** The common keys beside `type` (retry, timeout, circuit_breaker, on_error, ordered, optional), parsed. */
+  readonly policy: StagePolicy;
 }
 
 export interface Plan {
@@ -44,6 +51,8 @@ export interface Plan {
   readonly source: PlannedStage<Source>;
   readonly transforms: readonly PlannedStage<Transform>[];
   readonly sink: PlannedStage<Sink> | undefined;
+  /** The job's `dead_letter:` sink, receiving rows of DEAD_LETTER_SCHEMA. */
+  readonly deadLetter?: PlannedStage<Sink>;
   /** The schema of what leaves the last transform. */
   readonly outputSchema: Schema;
   resolvePath(path: string): string;
@@ -94,18 +103,27 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
       return undefined;
     }
     const { type: _type, ...rest } = stageSpec;
-    const parsed = validateOptions(cls.options, rest, base, job);
+    const { common, own } = peelPolicyKeys(rest);
+    const policy = planPolicy(cls, common, base, job, problems, (spec as { dead_letter?: unknown }).dead_letter !== undefined);
+    const parsed = validateOptions(cls.options, own, base, job, POLICY_KEY_NAMES);
     if ('problems' in parsed) {
       problems.push(...parsed.problems);
       return undefined;
     }
-    return { place: formatPath(base), cls, stage: new cls(parsed.value), schema: undefined as unknown as Schema };
+    return { place: formatPath(base), cls, stage: new cls(parsed.value), schema: undefined as unknown as Schema, policy: policy ?? DEFAULT_POLICY };
   };
 
   // Build every stage first so option problems of all stages are reported even if one type is unknown.
   const source = build(spec.source, ['source'], 'source') as PlannedStage<Source> | undefined;
   const transforms = (spec.transforms ?? []).map((t, i) => build(t, ['transforms', i], 'transform') as PlannedStage<Transform> | undefined);
   const sink = spec.sink === undefined ? undefined : (build(spec.sink, ['sink'], 'sink') as PlannedStage<Sink> | undefined);
+  const deadLetterSpec = (spec as { dead_letter?: StageSpec }).dead_letter;
+  const deadLetter = deadLetterSpec === undefined ? undefined : (build(deadLetterSpec, ['dead_letter'], 'sink') as PlannedStage<Sink> | undefined);
+  if (deadLetter !== undefined) {
+    if (deadLetter.policy.onError !== 'fail') problems.push(place(job, ['dead_letter', 'on_error'], 'the dead-letter sink cannot send its own failures to itself: leave on_error out (fail)'));
+    deadLetter.stage.checkInput(DEAD_LETTER_SCHEMA, planContext(['dead_letter']));
+    Object.assign(deadLetter, { schema: DEAD_LETTER_SCHEMA });
+  }
 
   // Then carry the schema along; a stage whose input is unknown (an upstream problem) is not checked, to avoid cascades.
   let schema: Schema | undefined;
@@ -146,9 +164,49 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
     source: source!,
     transforms: transforms as PlannedStage<Transform>[],
     sink,
+    ...(deadLetter === undefined ? {} : { deadLetter }),
     outputSchema: schema!,
     resolvePath,
   };
+}
+
+/** What a stage of this class can do per unit, for checking which common keys apply to it. */
+function unitOf(cls: StageClass): 'batch' | 'accumulator' | 'write' | undefined {
+  const proto = cls.prototype as unknown as Record<string, unknown>;
+  if (cls.kind === 'transform' && typeof proto.processBatch === 'function') return 'batch';
+  if (cls.kind === 'transform' && typeof proto.accumulator === 'function' && typeof proto.finishPartials === 'function') return 'accumulator';
+  if (cls.kind === 'sink' && typeof proto.write === 'function') return 'write';
+  return undefined;
+}
+
+const UNIT_KEYS: readonly PolicyKey[] = ['retry', 'timeout', 'circuit_breaker', 'on_error'];
+
+/**
+ * Checks the common keys of one stage (each at its place, `transforms[0].retry.attempts`) and
+ * whether they apply to its kind; returns the parsed policy, or undefined after a problem.
+ */
+function planPolicy(cls: StageClass, common: Partial<Record<PolicyKey, unknown>>, base: JobPath, job: LoadedJob, problems: Problem[], hasDeadLetter: boolean): StagePolicy | undefined {
+  const before = problems.length;
+  const parsed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(common) as [PolicyKey, unknown][]) {
+    const result = validateOptions(POLICY_KEYS[key] as z.ZodType<unknown>, value, [...base, key], job);
+    if ('problems' in result) problems.push(...result.problems);
+    else parsed[key] = result.value;
+  }
+  const at = (key: PolicyKey, message: string) => problems.push(place(job, [...base, key], message));
+  const unit = unitOf(cls);
+  for (const key of UNIT_KEYS) {
+    if (common[key] === undefined || (key === 'on_error' && parsed.on_error === 'fail')) continue;
+    if (cls.kind === 'source') at(key, `a source has no unit of work to ${key === 'on_error' ? 'apply on_error to' : key === 'retry' ? 'retry' : 'guard'}: ${key} applies to transforms and sinks`);
+    else if (unit === undefined && cls.kind === 'transform') {
+      at(key, `"${cls.type}" works on its whole input at once (it is not a per-batch stage nor a decomposable aggregation), so it has no unit to ${key === 'retry' ? 'retry' : 'apply ' + key + ' to'}`);
+    } else if (unit === undefined) {
+      at(key, `"${cls.type}" writes its whole stream in one consume() with no per-batch write to ${key === 'retry' ? 'retry' : 'apply ' + key + ' to'} (sinks built on BatchSink take it); optional: true is what a sink of this kind accepts`);
+    }
+  }
+  if (parsed.optional === true && cls.kind !== 'sink') at('optional', 'only a sink can be optional (a failing source or transform leaves nothing correct to go on with)');
+  if (parsed.on_error === 'dead_letter' && !hasDeadLetter) at('on_error', 'on_error: dead_letter needs a job-level dead_letter: sink to receive the rejected records (e.g. dead_letter: { type: json_file, path: rejected.ndjson, format: ndjson })');
+  return problems.length > before ? undefined : toStagePolicy(parsed);
 }
 
 function inFileOrder(problems: Problem[]): Problem[] {

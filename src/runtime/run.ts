@@ -5,10 +5,16 @@
 import { statSync } from 'node:fs';
 import type { RecordBatch } from '../batch/record-batch.js';
 import { metered, newMetrics, annotate, type StageMetrics, type Tap } from '../flow/meter.js';
-import { selectKernels, type Kernels } from '../kernels/index.js';
+import { jsKernels, selectKernels, type Kernels } from '../kernels/index.js';
+import { degradingKernels } from '../kernels/degrade.js';
+import type { BreakerState } from '../flow/outcome.js';
+import { DeadLetterQueue } from '../flow/policy/dead-letters.js';
+import { consumeSink, runTransform, type PolicyHooks } from '../flow/policy/stream.js';
+import { StageError, InterruptedError, toError } from './errors.js';
 import { newRunId, runLogger, stageLogger, type Logger } from '../observe/logger.js';
 import type { StageContext } from '../registry/stage.js';
 import type { Plan, PlannedStage } from './plan.js';
+import { planParallel } from './parallel/engine.js';
 
 export interface RunOptions {
   /** Cancels the run: sources stop, sinks remove their temporary files. */
@@ -42,6 +48,21 @@ export interface StageReport {
   /** `native`, `js`, `native+js`, or `none` when the stage called no kernel. */
   readonly implementation: string;
   readonly output?: string;
+  /**
+   * Rows dropped by design (a filter's non-matches, rows past a limit); sinks: 0. Counted batch by
+   * batch for a stage under a policy, else derived (rows in − out − skipped − dead-lettered).
+   */
+  readonly rowsFiltered: number;
+  /** Aggregations only: rows that went into the aggregate. */
+  readonly rowsConsumed?: number;
+  readonly rowsSkipped: number;
+  readonly rowsDeadLettered: number;
+  readonly retries: number;
+  readonly breaker: BreakerState;
+  /** Kernel calls redone on the TypeScript twin after the native kernel threw. */
+  readonly degradedToTwin: number;
+  /** Why an optional sink failed. */
+  readonly failed?: string;
 }
 
 export interface RunSummary {
@@ -54,6 +75,10 @@ export interface RunSummary {
   readonly kernels: Kernels['implementation'];
   readonly stages: readonly StageReport[];
   readonly output?: string;
+  /** Why the run is degraded (exit code 4): an optional sink failed, rows skipped or dead-lettered, kernels fell back. Empty: not degraded. */
+  readonly degraded: readonly string[];
+  /** The job's dead-letter sink and the rows it received. */
+  readonly deadLetter?: { readonly type: string; readonly rows: number; readonly output?: string };
 }
 
 /** A running pipeline without its sink: the output stream plus metrics for the summary. */
@@ -66,6 +91,12 @@ export interface OpenedRun {
   readonly runId: string;
   readonly log: Logger;
   context(planned: PlannedStage, metrics: StageMetrics): StageContext;
+  /** What the policies use: the dead-letter output and the input file. */
+  readonly hooks: PolicyHooks;
+  /** The dead-letter queue and its sink's metrics, when the job has a `dead_letter:` sink. */
+  readonly deadLetter?: { readonly queue: DeadLetterQueue; readonly metrics: StageMetrics; readonly done: Promise<void> };
+  /** Ends the dead-letter output: commits it after success; after `error`, makes it abort. */
+  finish(error?: Error): Promise<void>;
 }
 
 export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
@@ -77,10 +108,22 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
     if (options.signal.aborted) controller.abort(options.signal.reason);
     else options.signal.addEventListener('abort', () => controller.abort(options.signal!.reason), { once: true });
   }
+  const warnedKernels = new Set<string>();
   const context = (planned: PlannedStage, metrics: StageMetrics): StageContext => ({
     signal: controller.signal,
     batchSize: plan.batchSize,
-    kernels: recordingKernels(kernels, metrics),
+    kernels: recordingKernels(
+      degradingKernels(kernels, jsKernels, {
+        onDegrade: (kernel, error) => {
+          metrics.degradedToTwin++;
+          metrics.implementations.add('js');
+          if (warnedKernels.has(kernel)) return;
+          warnedKernels.add(kernel);
+          stageLogger(log, { index: -1, place: planned.place, type: planned.cls.type }).warn({ kernel, error: { name: error.name, message: error.message } }, `native kernel ${kernel} failed; the call was redone on its TypeScript twin (said once per kernel)`);
+        },
+      }),
+      metrics,
+    ),
     place: planned.place,
     schema: planned.schema,
     resolvePath: plan.resolvePath,
@@ -95,20 +138,71 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
     },
   });
   const metrics: StageMetrics[] = [];
-  const sourceMetrics = newMetrics(plan.source.place, plan.source.cls.type, 'source');
-  sourceMetrics.bytesTotal = inputSize(plan);
-  metrics.push(sourceMetrics);
+  const deadLetter = startDeadLetter(plan, controller, context);
+  const hooks: PolicyHooks = {
+    reject: async (records) => {
+      if (records.length === 0) return;
+      if (deadLetter === undefined) throw new TypeError('rejected records but the job has no dead_letter sink (the planner should have said so)');
+      await deadLetter.queue.push(records);
+    },
+    ...inputFile(plan),
+  };
   const started = performance.now();
-  let stream = metered(plan.source.stage.stream(context(plan.source, sourceMetrics)), sourceMetrics, plan.source.schema, controller.signal, options.tap);
-  for (const planned of plan.transforms) {
+  // Layer 4: the source with the per-batch prefix (and an aggregation after it) may run as units on the pool.
+  const block = planParallel(plan, { sampling: options.tap !== undefined });
+  const opened = block?.open({ signal: controller.signal, kernels, log, context, reject: hooks.reject });
+  const sourceMetrics = opened?.metrics[0] ?? newMetrics(plan.source.place, plan.source.cls.type, 'source');
+  sourceMetrics.bytesTotal = inputSize(plan);
+  metrics.push(...(opened?.metrics ?? [sourceMetrics]));
+  let stream = opened?.stream ?? metered(plan.source.stage.stream(context(plan.source, sourceMetrics)), sourceMetrics, plan.source.schema, controller.signal, options.tap);
+  for (const planned of plan.transforms.slice(block?.covered ?? 0)) {
     const m = newMetrics(planned.place, planned.cls.type, 'transform');
     metrics.push(m);
-    stream = metered(planned.stage.transform(stream, context(planned, m)), m, planned.schema, controller.signal, options.tap);
+    stream = metered(runTransform(planned, stream, context(planned, m), m, hooks), m, planned.schema, controller.signal, options.tap);
   }
   log.info({ job: plan.job.file, kernels: kernels.implementation, stages: metrics.map((m) => m.type) }, 'run started');
-  const run: OpenedRun = { output: stream, controller, metrics, kernels, started, runId, log, context };
+  const finish = async (error?: Error): Promise<void> => {
+    if (deadLetter === undefined) return;
+    if (error === undefined) deadLetter.queue.close();
+    else deadLetter.queue.fail(error);
+    try {
+      await deadLetter.done;
+    } catch (failure) {
+      if (error === undefined) throw failure;
+    }
+  };
+  const run: OpenedRun = { output: stream, controller, metrics, kernels, started, runId, log, context, hooks, finish, ...(deadLetter === undefined ? {} : { deadLetter }) };
   options.onStart?.(run);
   return run;
+}
+
+/**
+ * Starts the job's dead-letter sink beside the pipeline, fed by a queue; if it fails, the whole
+ * run is aborted with its error (named `dead_letter`).
+ */
+function startDeadLetter(plan: Plan, controller: AbortController, context: OpenedRun['context']): OpenedRun['deadLetter'] {
+  const planned = plan.deadLetter;
+  if (planned === undefined) return undefined;
+  const queue = new DeadLetterQueue();
+  const metrics = newMetrics(planned.place, planned.cls.type, 'sink');
+  const done = (async () => {
+    try {
+      await planned.stage.consume(queue, context(planned, metrics));
+    } catch (error) {
+      const failure = annotate(error, metrics);
+      if (!controller.signal.aborted) controller.abort(failure);
+      throw failure;
+    }
+  })();
+  // Observed here so a failure while the pipeline runs is not an unhandled rejection; finish() reports it.
+  done.catch(() => undefined);
+  return { queue, metrics, done };
+}
+
+/** The file the source reads, for the positions of rejected records. */
+function inputFile(plan: Plan): { file?: string } {
+  const path = (plan.source.stage.options as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? { file: plan.resolvePath(path) } : {};
 }
 
 /**
@@ -132,10 +226,27 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
   const sinkMetrics = newMetrics(plan.sink.place, plan.sink.cls.type, 'sink');
   run.metrics.push(sinkMetrics);
   const started = performance.now();
+  const sink = plan.sink;
   try {
-    await plan.sink.stage.consume(run.output, run.context(plan.sink, sinkMetrics));
+    // An optional sink gets a view whose early return leaves the stream open, so after it fails the input can still be drained.
+    const input = sink.policy.optional ? shielded(run.output) : run.output;
+    try {
+      await consumeSink(sink, input, run.context(sink, sinkMetrics), sinkMetrics, run.hooks);
+    } catch (error) {
+      const e = toError(error);
+      if (!sink.policy.optional || run.controller.signal.aborted || e instanceof InterruptedError || e.name === 'AbortError') throw e;
+      sinkMetrics.errors++;
+      sinkMetrics.failed = e instanceof StageError ? e.cause.message : e.message;
+      stageLogger(run.log, { index: run.metrics.length - 1, place: sink.place, type: sink.cls.type }).warn(
+        { error: { name: e.name, message: e.message } },
+        `optional sink ${sink.place} (${sink.cls.type}) failed; the run goes on without its output (degraded)`,
+      );
+      for await (const _batch of run.output);
+    }
+    await run.finish();
   } catch (error) {
     run.controller.abort(error);
+    await run.finish(toError(error));
     throw annotate(error, sinkMetrics);
   } finally {
     sinkMetrics.inclusiveMs = performance.now() - started;
@@ -148,18 +259,35 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
 }
 
 
+/** `stream` as an iterable whose `return()` does not close it. */
+function shielded(stream: AsyncGenerator<RecordBatch>): AsyncIterable<RecordBatch> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => stream.next(),
+      return: async () => ({ done: true as const, value: undefined }),
+    }),
+  };
+}
+
 export function summarize(plan: Plan, run: OpenedRun): RunSummary {
   const wallMs = performance.now() - run.started;
   const stages = run.metrics.map((m, i): StageReport => {
     const upstream = run.metrics[i - 1];
     const rowsIn = upstream?.rowsOut ?? 0;
     const batchesIn = upstream?.batchesOut ?? 0;
+    const lost = m.rowsSkipped + m.rowsDeadLettered;
+    // A sink that failed (optional) wrote nothing that stays: all its input counts as skipped.
+    const sinkOut = m.failed !== undefined ? 0 : m.counted ? m.rowsOut : rowsIn - lost;
+    const rowsOut = m.kind === 'sink' ? sinkOut : m.rowsOut;
+    const rowsSkipped = m.kind === 'sink' && m.failed !== undefined ? rowsIn - m.rowsDeadLettered : m.rowsSkipped;
+    const aggregate = m.kind === 'transform' && m.accounting === 'aggregate';
+    const rowsFiltered = m.kind !== 'transform' || aggregate ? 0 : m.counted ? m.rowsFiltered : rowsIn - rowsOut - lost;
     return {
       place: m.place,
       type: m.type,
       kind: m.kind,
       rowsIn,
-      rowsOut: m.kind === 'sink' ? rowsIn : m.rowsOut,
+      rowsOut,
       batchesIn,
       batchesOut: m.kind === 'sink' ? 0 : m.batchesOut,
       bytesRead: m.bytesRead,
@@ -169,8 +297,24 @@ export function summarize(plan: Plan, run: OpenedRun): RunSummary {
       errors: m.errors,
       implementation: m.implementations.size === 0 ? 'none' : [...m.implementations].sort().reverse().join('+'),
       ...(m.output === undefined ? {} : { output: m.output }),
+      rowsFiltered,
+      ...(aggregate ? { rowsConsumed: rowsIn - lost } : {}),
+      rowsSkipped,
+      rowsDeadLettered: m.rowsDeadLettered,
+      retries: m.retries,
+      breaker: m.breaker?.() ?? 'none',
+      degradedToTwin: m.degradedToTwin,
+      ...(m.failed === undefined ? {} : { failed: m.failed }),
     };
   });
+  const degraded: string[] = [];
+  for (const s of stages) {
+    if (s.failed !== undefined) degraded.push(`${s.place} (${s.type}) failed and is optional: its output is missing (${s.failed})`);
+    if (s.rowsSkipped > 0 && s.failed === undefined) degraded.push(`${s.place} (${s.type}) skipped ${s.rowsSkipped} rows (on_error: skip)`);
+    if (s.rowsDeadLettered > 0) degraded.push(`${s.place} (${s.type}) sent ${s.rowsDeadLettered} rows to the dead-letter output`);
+    if (s.degradedToTwin > 0) degraded.push(`${s.place} (${s.type}) redid ${s.degradedToTwin} native kernel calls on the TypeScript twins`);
+  }
+  const dl = run.deadLetter;
   const rowsIn = run.metrics[0]!.rowsOut;
   const last = run.metrics[run.metrics.length - 1]!;
   const rowsOut = last.kind === 'sink' ? (run.metrics[run.metrics.length - 2]?.rowsOut ?? 0) : last.rowsOut;
@@ -184,6 +328,8 @@ export function summarize(plan: Plan, run: OpenedRun): RunSummary {
     kernels: run.kernels.implementation,
     stages,
     ...(last.output === undefined ? {} : { output: last.output }),
+    degraded,
+    ...(dl === undefined ? {} : { deadLetter: { type: dl.metrics.type, rows: dl.queue.rows, ...(dl.metrics.output === undefined ? {} : { output: dl.metrics.output }) } }),
   };
 }
 

@@ -1,0 +1,276 @@
+/**
+ * Layer 4, resilience: one unit of work (one batch through one stage, one accumulator update, one
+ * batch write of a sink) run under the stage's {@link StagePolicy}, built on cockatiel 3: retry
+ * with exponential backoff and decorrelated jitter, a timeout per attempt, a consecutive-failure
+ * circuit breaker; then the error policy (`fail`, `skip`, `dead_letter`) for a unit that still
+ * fails.
+ *
+ * Usable on the main thread and inside a pool worker: nothing here touches main-thread state
+ * except the circuit breaker, which lives per stage instance per thread (a WeakMap keyed on the
+ * stage object; a worker builds its own stage instances, so each worker has its own breaker).
+ */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  decorrelatedJitterGenerator,
+  handleAll,
+  handleWhen,
+  noop,
+  retry,
+  timeout,
+  wrap,
+  type CircuitBreakerPolicy,
+  type GeneratorFn,
+  type IPolicy,
+} from 'cockatiel';
+import { concatBatches } from '../batch/concat.js';
+import type { RecordBatch } from '../batch/record-batch.js';
+import type { Accumulator, BatchTransform, StageClass, StageContext, Transform } from '../registry/stage.js';
+import { StageError, toError } from '../runtime/errors.js';
+import type { BatchOutcome, BreakerState, InputPosition, RejectedRecord, StagePolicy } from './outcome.js';
+
+export type { BreakerState } from './outcome.js';
+
+/**
+ * Decorrelated jitter (cockatiel's default generator) bounded to [1 ms, maxDelay]: the raw formula
+ * overflows to Infinity after ~1000 attempts and gives near-zero delays for tiny random draws, and
+ * neither may reach a timer.
+ */
+export const boundedJitter: GeneratorFn<[number, number]> = (state, options) => {
+  const [delay, next] = decorrelatedJitterGenerator(state, options);
+  const bounded = Number.isFinite(delay) ? Math.min(options.maxDelay, Math.max(1, delay)) : options.maxDelay;
+  return [bounded, next];
+};
+
+/** The cockatiel policies of one stage instance on this thread. */
+export interface StageExecutor {
+  /** Retry ∘ breaker ∘ timeout, for a whole unit. */
+  readonly unit: IPolicy;
+  /** Timeout only, for the single-record re-runs of dead-letter isolation. */
+  readonly single: IPolicy;
+  readonly breaker: CircuitBreakerPolicy | undefined;
+}
+
+const executors = new WeakMap<object, StageExecutor>();
+
+/** The executor of `stage` under `policy`, made once per stage instance per thread. */
+export function executorFor(stage: object, policy: StagePolicy): StageExecutor {
+  let executor = executors.get(stage);
+  if (executor === undefined) {
+    executor = buildExecutor(policy);
+    executors.set(stage, executor);
+  }
+  return executor;
+}
+
+export function buildExecutor(policy: StagePolicy): StageExecutor {
+  const perAttempt = policy.timeoutMs === undefined ? noop : timeout(policy.timeoutMs, TimeoutStrategy.Aggressive);
+  const breaker =
+    policy.circuitBreaker === undefined
+      ? undefined
+      : circuitBreaker(handleAll, { halfOpenAfter: policy.circuitBreaker.halfOpenAfterMs, breaker: new ConsecutiveBreaker(policy.circuitBreaker.failureThreshold) });
+  // An open breaker is an answer, not a failure to retry; an abort ends the run.
+  const retryable = handleWhen((error) => !(error instanceof BrokenCircuitError) && !isAbort(error));
+  const retrying =
+    policy.retry === undefined || policy.retry.attempts <= 1
+      ? noop
+      : retry(retryable, {
+          maxAttempts: policy.retry.attempts - 1,
+          backoff: new ExponentialBackoff({ generator: boundedJitter, initialDelay: policy.retry.initialDelayMs, maxDelay: policy.retry.maxDelayMs }),
+        });
+  return { unit: wrap(retrying, breaker ?? noop, perAttempt), single: perAttempt, breaker };
+}
+
+export function breakerState(executor: StageExecutor | undefined): BreakerState {
+  const state = executor?.breaker?.state;
+  if (state === undefined) return 'none';
+  return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half_open' : 'open';
+}
+
+/** The breaker state of `stage` on this thread (`none` without a breaker). */
+export function stageBreakerState(stage: object): BreakerState {
+  return breakerState(executors.get(stage));
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'InterruptedError');
+}
+
+/** The context with the attempt's signal, so a stage that honours `ctx.signal` stops on its timeout. */
+function withSignal(ctx: StageContext, signal: AbortSignal | undefined): StageContext {
+  return signal === undefined || signal === ctx.signal ? ctx : (Object.create(ctx, { signal: { value: signal, enumerable: true } }) as StageContext);
+}
+
+function typeOf(stage: object): string {
+  return (stage.constructor as StageClass).type ?? stage.constructor.name;
+}
+
+function describeFailure(error: Error, policy: StagePolicy): string {
+  if (error instanceof TaskCancelledError) return `timed out after ${policy.timeoutMs} ms`;
+  if (error instanceof BrokenCircuitError) return 'circuit breaker open (the stage failed too often in a row)';
+  return error.message;
+}
+
+/** Runs `fn` under `policy`, counting attempts; throws the last error. */
+async function attempt<T>(policy: IPolicy, ctx: StageContext, fn: (ctx: StageContext) => T | Promise<T>, counter: { attempts: number }): Promise<T> {
+  return (await policy.execute(async ({ signal }) => {
+    counter.attempts++;
+    return fn(withSignal(ctx, signal));
+  }, ctx.signal)) as T;
+}
+
+/** A row as plain JSON data: int64/timestamp values beyond doubles kept exact as decimal strings. */
+export function rowRecord(batch: RecordBatch, row: number): Record<string, unknown> {
+  const values = batch.slice(row, row + 1).toRows()[0] as Record<string, unknown>;
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) record[key] = typeof value === 'bigint' ? value.toString() : value;
+  return record;
+}
+
+interface Failure {
+  readonly error: Error;
+  readonly retries: number;
+}
+
+/**
+ * What to do with a unit that failed after its retries. `fail` throws a StageError naming the
+ * stage's place; otherwise the caller gets the failure back and applies `skip` or `dead_letter`.
+ */
+function settle(stage: object, ctx: StageContext, policy: StagePolicy, error: unknown, attempts: number): Failure {
+  const e = toError(error);
+  if (ctx.signal.aborted) throw toError(ctx.signal.reason ?? e);
+  if (isAbort(e)) throw e;
+  const described = e instanceof TaskCancelledError || e instanceof BrokenCircuitError ? new Error(describeFailure(e, policy), { cause: e }) : e;
+  if (policy.onError === 'fail') {
+    const suffix = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    if (described instanceof StageError) throw described;
+    throw new StageError(ctx.place, typeOf(stage), suffix === '' ? described : new Error(`${described.message}${suffix}`, { cause: described }));
+  }
+  return { error: described, retries: Math.max(0, attempts - 1) };
+}
+
+function rejectedBatch(stage: object, ctx: StageContext, batch: RecordBatch, error: Error, position: InputPosition): RejectedRecord {
+  return { place: ctx.place, type: typeOf(stage), error: error.message, position, rows: batch.numRows };
+}
+
+/**
+ * One batch through one per-batch stage under its policy. On success the output (and the rows the
+ * stage filtered); after the last failed attempt: `fail` throws a StageError naming the stage's
+ * place, `skip` drops the batch (rowsSkipped), `dead_letter` re-runs the stage on single-row
+ * slices (timeout only, no retry) so that only the records that fail are rejected and the rest
+ * pass in order. When the breaker is open the batch is rejected whole (rows = the batch's rows).
+ */
+export async function processBatchWithPolicy(stage: BatchTransform, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
+  const executor = executorFor(stage, policy);
+  const counter = { attempts: 0 };
+  const rowsIn = batch.numRows;
+  try {
+    const output = await attempt(executor.unit, ctx, (c) => stage.processBatch(batch, c), counter);
+    const out = output === null || output.numRows === 0 ? null : output;
+    return { output: out, rowsIn, rowsFiltered: rowsIn - (out?.numRows ?? 0), rowsSkipped: 0, rowsDeadLettered: 0, retries: counter.attempts - 1, rejected: [], degradedToTwin: 0 };
+  } catch (error) {
+    const failure = settle(stage, ctx, policy, error, counter.attempts);
+    if (policy.onError === 'skip') {
+      return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: rowsIn, rowsDeadLettered: 0, retries: failure.retries, rejected: [], degradedToTwin: 0 };
+    }
+    if (failure.error.cause instanceof BrokenCircuitError) {
+      const rejected = [rejectedBatch(stage, ctx, batch, failure.error, position)];
+      return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rowsIn, retries: failure.retries, rejected, degradedToTwin: 0 };
+    }
+    const outputs: RecordBatch[] = [];
+    const rejected: RejectedRecord[] = [];
+    for (let row = 0; row < rowsIn; row++) {
+      const single = batch.slice(row, row + 1);
+      try {
+        const out = await attempt(executor.single, ctx, (c) => stage.processBatch(single, c), { attempts: 0 });
+        if (out !== null && out.numRows > 0) outputs.push(out);
+      } catch (rowError) {
+        if (ctx.signal.aborted) throw toError(ctx.signal.reason);
+        const e = toError(rowError);
+        rejected.push({ place: ctx.place, type: typeOf(stage), error: describeFailure(e, policy), position: { ...position, row: position.row + row }, record: rowRecord(batch, row), rows: 1 });
+      }
+    }
+    const output = outputs.length === 0 ? null : concatBatches(ctx.schema, outputs);
+    const rowsOut = output?.numRows ?? 0;
+    return { output, rowsIn, rowsFiltered: rowsIn - rowsOut - rejected.length, rowsSkipped: 0, rowsDeadLettered: rejected.length, retries: failure.retries, rejected, degradedToTwin: 0 };
+  }
+}
+
+/**
+ * One batch into a decomposable aggregation's accumulator under the policy. Atomic per batch: the
+ * batch updates a fresh accumulator whose partial is merged only when the whole update succeeded,
+ * so a failing (or retried) batch leaves no half-update. `dead_letter` isolates records the same
+ * way, one fresh accumulator per row. The outcome's `output` is always null; rows consumed are
+ * `rowsIn − rowsSkipped − rowsDeadLettered`.
+ */
+export async function updateWithPolicy(stage: Transform, into: Accumulator, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
+  const fresh = stage.accumulator?.bind(stage);
+  if (fresh === undefined) throw new TypeError(`${ctx.place}: updateWithPolicy needs a stage with accumulator()`);
+  const executor = executorFor(stage, policy);
+  const counter = { attempts: 0 };
+  const rowsIn = batch.numRows;
+  const partialOf = (b: RecordBatch, c: StageContext) => {
+    const accumulator = fresh(c);
+    accumulator.update(b);
+    return accumulator.toPartial();
+  };
+  try {
+    into.merge(await attempt(executor.unit, ctx, (c) => partialOf(batch, c), counter));
+    return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: counter.attempts - 1, rejected: [], degradedToTwin: 0 };
+  } catch (error) {
+    const failure = settle(stage, ctx, policy, error, counter.attempts);
+    if (policy.onError === 'skip') return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: rowsIn, rowsDeadLettered: 0, retries: failure.retries, rejected: [], degradedToTwin: 0 };
+    if (failure.error.cause instanceof BrokenCircuitError) {
+      return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rowsIn, retries: failure.retries, rejected: [rejectedBatch(stage, ctx, batch, failure.error, position)], degradedToTwin: 0 };
+    }
+    const rejected: RejectedRecord[] = [];
+    for (let row = 0; row < rowsIn; row++) {
+      try {
+        into.merge(await attempt(executor.single, ctx, (c) => partialOf(batch.slice(row, row + 1), c), { attempts: 0 }));
+      } catch (rowError) {
+        if (ctx.signal.aborted) throw toError(ctx.signal.reason);
+        rejected.push({ place: ctx.place, type: typeOf(stage), error: describeFailure(toError(rowError), policy), position: { ...position, row: position.row + row }, record: rowRecord(batch, row), rows: 1 });
+      }
+    }
+    return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rejected.length, retries: failure.retries, rejected, degradedToTwin: 0 };
+  }
+}
+
+/**
+ * One batch write of a sink under the policy. A write is not isolated record by record (a failed
+ * write may have written part of the batch): after the last attempt, `skip` drops the batch and
+ * `dead_letter` rejects every row of it, each with its record.
+ */
+export async function writeWithPolicy(
+  sink: object,
+  write: (batch: RecordBatch, ctx: StageContext) => void | Promise<void>,
+  batch: RecordBatch,
+  ctx: StageContext,
+  policy: StagePolicy,
+  position: InputPosition,
+): Promise<BatchOutcome> {
+  const executor = executorFor(sink, policy);
+  const counter = { attempts: 0 };
+  const rowsIn = batch.numRows;
+  try {
+    await attempt(executor.unit, ctx, (c) => write(batch, c), counter);
+    return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: counter.attempts - 1, rejected: [], degradedToTwin: 0 };
+  } catch (error) {
+    const failure = settle(sink, ctx, policy, error, counter.attempts);
+    if (policy.onError === 'skip') return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: rowsIn, rowsDeadLettered: 0, retries: failure.retries, rejected: [], degradedToTwin: 0 };
+    const rejected = Array.from({ length: rowsIn }, (_, row): RejectedRecord => ({
+      place: ctx.place,
+      type: typeOf(sink),
+      error: failure.error.message,
+      position: { ...position, row: position.row + row },
+      record: rowRecord(batch, row),
+      rows: 1,
+    }));
+    return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rowsIn, retries: failure.retries, rejected, degradedToTwin: 0 };
+  }
+}
