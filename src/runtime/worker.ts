@@ -49,7 +49,11 @@ async function runUnit(unit: UnitSpec): Promise<unknown> {
   try {
     await loadStageModules(unit.job);
     const stages = unitStages(unit.job, counts, never);
-    const generator = runSplit(stages, unit.split, counts);
+    const live = unit.progress === undefined ? undefined : new Float64Array(unit.progress.buffer, 16 * unit.progress.slot, 2);
+    const generator = runSplit(stages, unit.split, counts, [], live && (() => {
+      live[0] = counts[0]!.rowsOut;
+      live[1] = counts[0]!.bytesRead;
+    }));
     const batches: RecordBatch[] = [];
     let next = await generator.next();
     while (!next.done) {

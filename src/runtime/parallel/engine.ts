@@ -20,7 +20,7 @@ import type { BatchTransform, Source, SourceSplit, SplitExtent, StageContext, Tr
 import { StageError, toError } from '../errors.js';
 import type { Plan, PlannedStage } from '../plan.js';
 import { WorkerDiedError, WorkerPool } from '../pool.js';
-import { fromFailure, runSplit, throughPrefix, type UnitStage, type UnitStages } from './execute.js';
+import { fromFailure, runSplit, throughPrefix, type SplitEnd, type UnitStage, type UnitStages } from './execute.js';
 import { forTransfer } from './transfer.js';
 import { newCounts, POLICY_KEYS, type StageCounts, type StageSpecData, type UnitJob, type UnitResult } from './unit.js';
 
@@ -118,6 +118,7 @@ class BlockMetrics {
       const m = this.metrics[i];
       if (m === undefined) return;
       m.rowsOut += c.rowsOut;
+      m.waitMs += c.waitMs;
       m.batchesOut += c.batchesOut;
       m.bytesRead += c.bytesRead;
       m.errors += c.errors;
@@ -201,67 +202,90 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   const inline = inlineStages(plan, prefix, aggregate, block, env);
   const splits = await source.splits!(inline.source.ctx);
   const job = unitJob(plan, prefix, aggregate, env.kernels);
-  const started = threads > 0 && splits.length > 1 ? await startPool(job, threads, env) : undefined;
-  const partials: unknown[] = [];
-  try {
-    if (started === undefined) {
-      // Inline: each split is made exact from its predecessor's extent before it is read, so nothing is re-read.
-      let previous: SplitExtent | undefined;
-      const reached: number[] = [];
-      for (const split of splits) {
-        const exact = previous !== undefined && source.continueSplit !== undefined ? source.continueSplit(split, previous) : split;
-        const counts = block.metrics.map(() => newCounts());
-        const generator = runSplit(inline, exact, counts, reached);
-        try {
-          for (;;) {
-            const next = await generator.next();
-            await reject(env, block.add(counts));
-            resetCounts(counts);
-            if (next.done) {
-              previous = next.value.extent;
-              if (aggregate !== undefined) partials.push(next.value.partial);
-              break;
-            }
-            yield next.value;
-          }
-        } finally {
-          await generator.return(undefined as never);
-        }
-      }
-    } else {
-      yield* pooled(started.pool, job, splits, source, prefix, aggregate, threads, env, block, partials);
-    }
-  } finally {
-    await started?.pool.close();
-  }
-  if (aggregate !== undefined) {
-    const index = prefix.length + 1;
-    const m = block.metrics[index]!;
-    const ctx = inline.aggregate!.ctx;
-    const began = performance.now();
-    let output: Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+  const state: MergeState = { previous: undefined, partials: [] };
+  const reached: number[] = [];
+  /** Split k on the main thread, made exact from its predecessor's extent first (so it is never re-read). */
+  async function* here(k: number): AsyncGenerator<RecordBatch> {
+    const split = splits[k]!;
+    const exact = k > 0 && state.previous !== undefined && source.continueSplit !== undefined ? source.continueSplit(split, state.previous) : split;
+    const counts = block.metrics.map(() => newCounts());
+    const generator = runSplit(inline, exact, counts, reached);
     try {
-      output = aggregate.stage.finishPartials!(partials, ctx);
+      for (;;) {
+        let next: IteratorResult<RecordBatch, SplitEnd>;
+        try {
+          next = await generator.next();
+        } finally {
+          // Flushed per batch (progress) and on failure too (the error counts against its stage).
+          await reject(env, block.add(counts));
+          resetCounts(counts);
+        }
+        if (next.done) {
+          state.previous = next.value.extent;
+          if (aggregate !== undefined) state.partials.push(next.value.partial);
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      await generator.return(undefined as never);
+    }
+  }
+  let scheduler: Scheduler | undefined;
+  const starting =
+    threads > 0 && splits.length > 1
+      ? startPool(job, threads, env).then((started) => {
+          if (started === undefined) return undefined;
+          scheduler = new Scheduler(started.pool, job, splits, threads, block, env);
+          scheduler.fill();
+          return scheduler;
+        })
+      : undefined;
+  try {
+    // Split 0 runs here while the workers start (their start-up is module loading: a few hundred ms).
+    if (splits.length > 0) yield* here(0);
+    const pooled = starting === undefined ? undefined : await abortable(starting, env.signal);
+    if (pooled !== undefined) yield* pooledResults(pooled, source, prefix, aggregate, state, env, block);
+    else for (let k = 1; k < splits.length; k++) yield* here(k);
+  } finally {
+    const pooled = scheduler ?? (await starting?.catch(() => undefined));
+    await pooled?.close(env.signal.aborted);
+  }
+  if (aggregate !== undefined) yield* finish(aggregate, inline.aggregate!.ctx, state.partials, block, prefix.length + 1);
+}
+
+/** The aggregation's result from the partials in split order. */
+async function* finish(aggregate: PlannedStage<Transform>, ctx: StageContext, partials: readonly unknown[], block: BlockMetrics, index: number): AsyncGenerator<RecordBatch> {
+  const m = block.metrics[index]!;
+  const began = performance.now();
+  let output: Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+  try {
+    output = aggregate.stage.finishPartials!(partials, ctx);
+  } catch (error) {
+    throw annotated(error, m);
+  }
+  const iterator = (Symbol.asyncIterator in output ? output[Symbol.asyncIterator]() : output[Symbol.iterator]()) as AsyncIterator<RecordBatch> | Iterator<RecordBatch>;
+  let busy = performance.now() - began;
+  for (;;) {
+    const t = performance.now();
+    let next: IteratorResult<RecordBatch>;
+    try {
+      next = await iterator.next();
     } catch (error) {
       throw annotated(error, m);
     }
-    const iterator = (Symbol.asyncIterator in output ? output[Symbol.asyncIterator]() : output[Symbol.iterator]()) as AsyncIterator<RecordBatch> | Iterator<RecordBatch>;
-    let busy = performance.now() - began;
-    for (;;) {
-      const t = performance.now();
-      let next: IteratorResult<RecordBatch>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        throw annotated(error, m);
-      }
-      busy += performance.now() - t;
-      if (next.done) break;
-      block.add([{ ...newCounts(), rowsOut: next.value.numRows, batchesOut: 1 }], index);
-      yield next.value;
-    }
-    block.add([{ ...newCounts(), busyMs: busy }], index);
+    busy += performance.now() - t;
+    if (next.done) break;
+    block.add([{ ...newCounts(), rowsOut: next.value.numRows, batchesOut: 1 }], index);
+    yield next.value;
   }
+  block.add([{ ...newCounts(), busyMs: busy }], index);
+}
+
+interface MergeState {
+  /** The extent of the last split merged: the next split is verified against it. */
+  previous: SplitExtent | undefined;
+  readonly partials: unknown[];
 }
 
 async function reject(env: BlockEnv, records: readonly RejectedRecord[]): Promise<void> {
@@ -277,32 +301,53 @@ function annotated(error: unknown, m: StageMetrics): Error {
 
 type Settled = { readonly ok: true; readonly result: UnitResult } | { readonly ok: false; readonly error: unknown };
 
-async function* pooled(
-  pool: WorkerPool,
-  job: UnitJob,
-  splits: readonly SourceSplit[],
-  source: Source,
-  prefix: readonly PlannedStage[],
-  aggregate: PlannedStage | undefined,
-  threads: number,
-  env: BlockEnv,
-  block: BlockMetrics,
-  partials: unknown[],
-): AsyncGenerator<RecordBatch> {
-  const run = (split: SourceSplit): Promise<Settled> =>
-    pool.run({ kind: 'unit', unit: { job, split } }, env.signal).then(
+/** Units of splits 1.. on the pool, at most 2 × threads in flight; split 0 is read on the main thread. */
+class Scheduler {
+  readonly inflight = new Map<number, Promise<Settled>>();
+  readonly live: ReturnType<typeof liveProgress>;
+  private launched = 1;
+  private readonly window: number;
+  constructor(
+    readonly pool: WorkerPool,
+    readonly job: UnitJob,
+    readonly splits: readonly SourceSplit[],
+    threads: number,
+    block: BlockMetrics,
+    private readonly env: BlockEnv,
+  ) {
+    this.window = Math.max(2, 2 * threads);
+    this.live = liveProgress(block.metrics[0]!, splits.length);
+  }
+  run(split: SourceSplit, k: number): Promise<Settled> {
+    this.live.start(k);
+    return this.pool.run({ kind: 'unit', unit: { job: this.job, split, progress: { buffer: this.live.buffer, slot: k } } }, this.env.signal).then(
       (result) => ({ ok: true, result: result as UnitResult }),
       (error: unknown) => ({ ok: false, error }),
     );
-  const window = Math.max(2, 2 * threads);
-  const inflight = new Map<number, Promise<Settled>>();
-  let launched = 0;
-  const fill = () => {
-    while (launched < splits.length && inflight.size < window) {
-      inflight.set(launched, run(splits[launched]!));
-      launched++;
+  }
+  fill(): void {
+    while (this.launched < this.splits.length && this.inflight.size < this.window) {
+      this.inflight.set(this.launched, this.run(this.splits[this.launched]!, this.launched));
+      this.launched++;
     }
-  };
+  }
+  async close(stopped: boolean): Promise<void> {
+    // A stopped run reports how far its units got; a finished or early-stopped one only what it merged.
+    this.live.close(stopped);
+    await this.pool.close();
+  }
+}
+
+async function* pooledResults(
+  scheduler: Scheduler,
+  source: Source,
+  prefix: readonly PlannedStage[],
+  aggregate: PlannedStage | undefined,
+  state: MergeState,
+  env: BlockEnv,
+  block: BlockMetrics,
+): AsyncGenerator<RecordBatch> {
+  const { job, splits, inflight, live } = scheduler;
   const speculative = typeof source.continueSplit === 'function';
   const last = prefix[prefix.length - 1];
   const unordered = aggregate === undefined && !speculative && last !== undefined && !policyOf(last).ordered;
@@ -311,61 +356,127 @@ async function* pooled(
     const through = [...prefix, ...(aggregate === undefined ? [] : [aggregate])].map((p) => `${p.place} (${p.cls.type})`).join(', ');
     return new StageError(job.source.place, job.source.type, new Error(`split ${k}${through ? ` through ${through}` : ''}: ${error.message}`));
   };
-  let previous: SplitExtent | undefined;
-  const accept = async (result: Extract<UnitResult, { ok: true }>): Promise<RecordBatch[]> => {
+  const accept = async (k: number, result: Extract<UnitResult, { ok: true }>): Promise<RecordBatch[]> => {
+    live.end(k);
     await reject(env, block.add(result.counts, 0, {}));
-    previous = result.extent;
-    if (aggregate !== undefined) partials.push(result.partial);
+    state.previous = result.extent;
+    if (aggregate !== undefined) state.partials.push(result.partial);
     return result.batches.map((data) => RecordBatch.fromData(data));
   };
-  fill();
+  const failed = (k: number, result: Extract<UnitResult, { ok: false }>): Error => {
+    live.end(k);
+    block.add(result.counts, 0, {});
+    return fromFailure(result.failure);
+  };
   if (unordered) {
     const pending = new Map<number, Promise<{ k: number; settled: Settled }>>();
     for (;;) {
       for (const [k, p] of inflight) if (!pending.has(k)) pending.set(k, p.then((settled) => ({ k, settled })));
       if (pending.size === 0) return;
-      const { k, settled } = await Promise.race(pending.values());
+      const { k, settled } = await abortable(Promise.race(pending.values()), env.signal);
       pending.delete(k);
       inflight.delete(k);
-      fill();
+      scheduler.fill();
       if (!settled.ok) throw died(k, settled.error);
-      if (!settled.result.ok) throw fromFailure(settled.result.failure);
-      for (const batch of await accept(settled.result)) yield batch;
+      if (!settled.result.ok) throw failed(k, settled.result);
+      for (const batch of await accept(k, settled.result)) yield batch;
     }
   }
-  for (let k = 0; k < splits.length; k++) {
-    const settled = await inflight.get(k)!;
+  for (let k = 1; k < splits.length; k++) {
+    const settled = await abortable(inflight.get(k)!, env.signal);
     inflight.delete(k);
-    env.signal.throwIfAborted();
-    fill();
+    scheduler.fill();
     let result: UnitResult;
     if (!settled.ok) {
-      if (!speculative || k === 0 || settled.error instanceof WorkerDiedError === false) throw died(k, settled.error);
+      // A dead worker is already retried by the pool; a speculative split still gets its exact re-read below.
+      if (!speculative || !(settled.error instanceof WorkerDiedError)) throw died(k, settled.error);
       result = { ok: false, failure: { place: job.source.place, type: job.source.type, name: 'Error', message: 'worker died' }, counts: [] };
     } else result = settled.result;
-    if (speculative && k > 0) {
-      const exact = source.continueSplit!(splits[k]!, previous!);
+    if (speculative) {
+      const exact = source.continueSplit!(splits[k]!, state.previous!);
       const guessed = result.ok ? result.extent?.start : undefined;
       if (!result.ok || typeof exact.start !== 'number' || exact.start !== guessed) {
         env.log.debug({ split: k, guessed, exact: exact.start }, 're-reading a speculative split as an exact one');
-        const again = await run(exact);
+        const again = await abortable(scheduler.run(exact, k), env.signal);
         if (!again.ok) throw died(k, again.error);
         result = again.result;
       }
     }
-    if (!result.ok) throw fromFailure(result.failure);
-    for (const batch of await accept(result)) yield batch;
+    if (!result.ok) throw failed(k, result);
+    for (const batch of await accept(k, result)) yield batch;
   }
 }
 
+/** `promise`, or the abort's reason as soon as `signal` aborts (the pool is closed after). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The source's rows and bytes as progress sees them while units run in workers: what merged units
+ * counted plus what running units have read so far (each worker writes its unit's slot of a
+ * shared buffer). Merging a unit ends its slot, so nothing is counted twice.
+ */
+function liveProgress(metrics: StageMetrics, splits: number) {
+  const buffer = new SharedArrayBuffer(16 * splits);
+  const slots = new Float64Array(buffer);
+  const running = new Set<number>();
+  const sum = (j: number) => {
+    let total = 0;
+    for (const k of running) total += slots[2 * k + j]!;
+    return total;
+  };
+  let rows = metrics.rowsOut;
+  let bytes = metrics.bytesRead;
+  Object.defineProperty(metrics, 'rowsOut', { configurable: true, enumerable: true, get: () => rows + sum(0), set: (v: number) => (rows = v - sum(0)) });
+  Object.defineProperty(metrics, 'bytesRead', { configurable: true, enumerable: true, get: () => bytes + sum(1), set: (v: number) => (bytes = v - sum(1)) });
+  return {
+    buffer,
+    start(k: number) {
+      slots[2 * k] = 0;
+      slots[2 * k + 1] = 0;
+      running.add(k);
+    },
+    end(k: number) {
+      running.delete(k);
+    },
+    close(keepRunning: boolean) {
+      if (keepRunning) {
+        rows += sum(0);
+        bytes += sum(1);
+      }
+      running.clear();
+      Object.defineProperty(metrics, 'rowsOut', { configurable: true, enumerable: true, writable: true, value: rows });
+      Object.defineProperty(metrics, 'bytesRead', { configurable: true, enumerable: true, writable: true, value: bytes });
+    },
+  };
+}
+
 /** Errors of the block leave annotated (a dead worker names the source and split) and the signal is honoured. */
-async function* guarded(stream: AsyncGenerator<RecordBatch>, _block: BlockMetrics, env: BlockEnv): AsyncGenerator<RecordBatch> {
+async function* guarded(stream: AsyncGenerator<RecordBatch>, block: BlockMetrics, env: BlockEnv): AsyncGenerator<RecordBatch> {
+  const last = block.metrics[block.metrics.length - 1]!;
   try {
     for (;;) {
       env.signal.throwIfAborted();
       const next = await stream.next();
       if (next.done) return;
+      const handed = performance.now();
       yield next.value;
+      last.waitMs += performance.now() - handed;
     }
   } finally {
     await stream.return(undefined);
@@ -392,7 +503,7 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   type Sent = { readonly position: number; readonly result: Promise<Settled> };
   const inflight: Sent[] = [];
   const merge = async (sent: Sent): Promise<RecordBatch | null> => {
-    const settled = await sent.result;
+    const settled = await abortable(sent.result, env.signal);
     if (!settled.ok) {
       const first = job.prefix[0]!;
       throw settled.error instanceof WorkerDiedError ? new StageError(first.place, first.type, new Error(`the batch at row ${sent.position}: ${settled.error.message}`)) : toError(settled.error);

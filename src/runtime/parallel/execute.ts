@@ -41,16 +41,19 @@ export interface SplitEnd {
  * Reads `split` and yields what leaves the prefix; with an aggregation, feeds it instead and
  * returns its partial. Counts go to `counts` (source, prefix..., aggregate) as they happen.
  */
-export async function* runSplit(stages: UnitStages, split: SourceSplit, counts: readonly StageCounts[], reached: number[] = []): AsyncGenerator<RecordBatch, SplitEnd, undefined> {
+export async function* runSplit(stages: UnitStages, split: SourceSplit, counts: readonly StageCounts[], reached: number[] = [], onSourceBatch?: () => void): AsyncGenerator<RecordBatch, SplitEnd, undefined> {
   const { source, aggregate } = stages;
   const accumulator: Accumulator | undefined = aggregate === undefined ? undefined : guard(aggregate, counts, 1 + stages.prefix.length, () => aggregate.stage.accumulator!(aggregate.ctx));
   const iterator = source.stage.streamSplit!(split, source.ctx);
   let sourceRows = 0;
   let extent: SplitExtent | undefined;
+  let handed: number | undefined;
   try {
     for (;;) {
       source.ctx.signal.throwIfAborted();
       const started = performance.now();
+      // Between two pulls the source waited on the prefix and on whatever consumes this split.
+      if (handed !== undefined) counts[0]!.waitMs += started - handed;
       let next: IteratorResult<RecordBatch, SplitExtent | void>;
       try {
         next = await iterator.next();
@@ -66,6 +69,8 @@ export async function* runSplit(stages: UnitStages, split: SourceSplit, counts: 
       const batch = checked(next.value, source, counts[0]!);
       counts[0]!.rowsOut += batch.numRows;
       counts[0]!.batchesOut++;
+      onSourceBatch?.();
+      handed = performance.now();
       const out = await throughPrefix(stages, batch, counts, reached);
       sourceRows += batch.numRows;
       if (out === null) continue;

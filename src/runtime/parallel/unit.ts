@@ -41,6 +41,12 @@ export interface UnitJob {
 export interface UnitSpec {
   readonly job: UnitJob;
   readonly split: SourceSplit;
+  /**
+   * Live progress for this process only (not part of the portable unit): the worker stores the
+   * rows and bytes its source has read so far at `2·slot` and `2·slot + 1`, so progress and an
+   * interrupted run's report can count a unit before it completes.
+   */
+  readonly progress?: { readonly buffer: SharedArrayBuffer; readonly slot: number };
 }
 
 /** A batch through the prefix alone (sources without splits send their batches one by one). */
@@ -52,6 +58,8 @@ export interface BatchTask {
 /** Per stage of a unit (source, prefix..., aggregate): what the main thread adds to its metrics. */
 export interface StageCounts {
   rowsOut: number;
+  /** Time the stage's output waited on what came after it, ms. */
+  waitMs: number;
   batchesOut: number;
   busyMs: number;
   bytesRead: number;
@@ -67,7 +75,7 @@ export interface StageCounts {
 }
 
 export function newCounts(): StageCounts {
-  return { rowsOut: 0, batchesOut: 0, busyMs: 0, bytesRead: 0, errors: 0, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, degradedToTwin: 0, implementations: [], rejected: [] };
+  return { rowsOut: 0, waitMs: 0, batchesOut: 0, busyMs: 0, bytesRead: 0, errors: 0, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, degradedToTwin: 0, implementations: [], rejected: [] };
 }
 
 /** A failure inside a unit, as plain data (the main thread rebuilds a StageError or DataError from it). */
