@@ -27,6 +27,7 @@ import {
   type CircuitBreakerPolicy,
   type GeneratorFn,
   type IPolicy,
+  type RetryPolicy,
 } from 'cockatiel';
 import { concatBatches } from '../batch/concat.js';
 import type { RecordBatch } from '../batch/record-batch.js';
@@ -54,6 +55,8 @@ export interface StageExecutor {
   /** Timeout only, for the single-record re-runs of dead-letter isolation. */
   readonly single: IPolicy;
   readonly breaker: CircuitBreakerPolicy | undefined;
+  /** The retry policy, when the stage retries (its onRetry event reports each delay). */
+  readonly retry: RetryPolicy | undefined;
 }
 
 const executors = new WeakMap<object, StageExecutor>();
@@ -78,12 +81,12 @@ export function buildExecutor(policy: StagePolicy): StageExecutor {
   const retryable = handleWhen((error) => !(error instanceof BrokenCircuitError) && !isAbort(error));
   const retrying =
     policy.retry === undefined || policy.retry.attempts <= 1
-      ? noop
+      ? undefined
       : retry(retryable, {
           maxAttempts: policy.retry.attempts - 1,
           backoff: new ExponentialBackoff({ generator: boundedJitter, initialDelay: policy.retry.initialDelayMs, maxDelay: policy.retry.maxDelayMs }),
         });
-  return { unit: wrap(retrying, breaker ?? noop, perAttempt), single: perAttempt, breaker };
+  return { unit: wrap(retrying ?? noop, breaker ?? noop, perAttempt), single: perAttempt, breaker, retry: retrying };
 }
 
 export function breakerState(executor: StageExecutor | undefined): BreakerState {
