@@ -1,38 +1,50 @@
 // bench: manual
-// CSV parsing into columns on one thread: the csv source with the native (Rust) parser, with the
-// TypeScript parser (its twin), and nodejs-polars `readCSV` with POLARS_MAX_THREADS=1 (in a child
-// process, so the variable is set before Polars loads; timed inside the child, load excluded),
-// all on the canonical 10M-row CSV (synthetic, seed 42: id,ts,user_id,category,value) in one run.
-// Our runs time `stream()` only (the header and the 1,000-row inference sample are read at
-// planning, before the clock starts); Polars' time includes its own inference.
-// Usage: npm run bench:parsers [-- --runs 3]  (writes the CSV first with the CLI if it is missing)
+// Parsing into columns on one thread, CSV and NDJSON: the csv and ndjson sources with the native
+// (Rust) parser, with the TypeScript parser (its twin), and nodejs-polars (`readCSV`,
+// `readJSON(…, { format: 'lines' })`) with POLARS_MAX_THREADS=1 (in a child process, so the
+// variable is set before Polars loads; timed inside the child, load excluded), all on the
+// canonical 10M-row files (synthetic, seed 42: id,ts,user_id,category,value) in one run.
+// Our runs time `stream()` only (the header and the inference sample are read at planning,
+// before the clock starts); Polars' time includes its own inference.
+// Usage: npm run bench:parsers [-- --runs 3] [-- --formats csv,ndjson]
+//   (writes a missing data file first with the CLI)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jsKernels, Pipeline, selectKernels } from '../dist/index.js';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const argValue = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const runs = Number(argValue('--runs', '3'));
+const formats = argValue('--formats', 'csv,ndjson').split(',');
 const rows = 10_000_000;
 const dataDir = fileURLToPath(new URL('./data/', import.meta.url));
-const file = `${dataDir}events-${rows}.csv`;
 
-if (!existsSync(file)) {
-  mkdirSync(dataDir, { recursive: true });
-  const job = `${dataDir}generate-${rows}-csv.yaml`;
-  writeFileSync(job, `source:\n  type: synthetic\n  rows: ${rows}\n  seed: 42\nsink:\n  type: csv_file\n  path: ${file}\n`);
-  execFileSync(process.execPath, [fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)), 'run', job], { stdio: 'inherit' });
+const FORMATS = {
+  csv: { sink: 'type: csv_file', source: 'csv', polars: (file) => `pl.readCSV(${JSON.stringify(file)})`, polarsName: 'readCSV' },
+  ndjson: { sink: 'type: json_file\n  format: ndjson', source: 'ndjson', polars: (file) => `pl.readJSON(${JSON.stringify(file)}, { format: 'lines' })`, polarsName: "readJSON (format: 'lines')" },
+};
+
+function dataFile(format) {
+  const file = `${dataDir}events-${rows}.${format}`;
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    const job = `${dataDir}generate-${rows}-${format}.yaml`;
+    writeFileSync(job, `source:\n  type: synthetic\n  rows: ${rows}\n  seed: 42\nsink:\n  ${FORMATS[format].sink}\n  path: ${file}\n`);
+    execFileSync(process.execPath, [fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)), 'run', job], { stdio: 'inherit' });
+  }
+  return file;
 }
-const bytes = statSync(file).size;
 
 const native = selectKernels('native');
-const pipeline = await Pipeline.fromJob({ source: { type: 'csv', path: file } });
 
 /** CPU time of the process (every thread: GC helpers count) in ms. */
 const cpuMs = (usage) => (usage.user + usage.system) / 1000;
 
-async function parseOnce(kernels) {
+async function parseOnce(pipeline, kernels) {
   const started = performance.now();
   const cpu = process.cpuUsage();
   let count = 0;
@@ -42,68 +54,74 @@ async function parseOnce(kernels) {
   return { ms, cpu: cpuMs(process.cpuUsage(cpu)) };
 }
 
-const polarsScript = `
+function polarsOnce(format, file) {
+  const script = `
 import pl from 'nodejs-polars';
 const started = performance.now();
 const cpu = process.cpuUsage();
-const df = pl.readCSV(${JSON.stringify(file)});
+const df = ${FORMATS[format].polars(file)};
 const ms = performance.now() - started;
 const used = process.cpuUsage(cpu);
 process.stdout.write(JSON.stringify({ ms, cpu: (used.user + used.system) / 1000, rows: df.height }));
 `;
-
-function polarsOnce() {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', polarsScript], { env: { ...process.env, POLARS_MAX_THREADS: '1' }, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, POLARS_MAX_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 20 });
   const { ms, cpu, rows: read } = JSON.parse(out);
   if (read !== rows) throw new Error(`polars read ${read} rows, expected ${rows}`);
   return { ms, cpu };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const timings = { native: [], js: [], polars: [] };
-await parseOnce(native); // warm-up: page cache and JIT
-for (let i = 0; i < runs; i++) {
-  timings.native.push(await parseOnce(native));
-  timings.polars.push(polarsOnce());
-}
-// The TypeScript parser is several times slower: one run after a warm-up on the same file.
-await parseOnce(jsKernels);
-timings.js.push(await parseOnce(jsKernels));
+const resultRows = [];
+const sizes = [];
+for (const format of formats) {
+  const file = dataFile(format);
+  const bytes = statSync(file).size;
+  sizes.push(`${format} ${bytes} bytes`);
+  const pipeline = await Pipeline.fromJob({ source: { type: FORMATS[format].source, path: file } });
+  const timings = { native: [], js: [], polars: [] };
+  await parseOnce(pipeline, native); // warm-up: page cache and JIT
+  for (let i = 0; i < runs; i++) {
+    timings.native.push(await parseOnce(pipeline, native));
+    timings.polars.push(polarsOnce(format, file));
+  }
+  // The TypeScript parser is several times slower: one run after a warm-up on the same file.
+  await parseOnce(pipeline, jsKernels);
+  timings.js.push(await parseOnce(pipeline, jsKernels));
 
-const labels = {
-  polars: { name: 'nodejs-polars 0.25.2 readCSV, POLARS_MAX_THREADS=1', impl: 'polars' },
-  native: { name: 'csv source, native parser', impl: 'native' },
-  js: { name: 'csv source, TypeScript parser', impl: 'js' },
-};
-const reference = labels.polars.name;
-const wall = (key) => median(timings[key].map((t) => t.ms));
-const cpu = (key) => median(timings[key].map((t) => t.cpu));
-const refMs = wall('polars');
-const jsMs = wall('js');
-const resultRows = Object.entries(labels).map(([key, label]) => {
-  const ms = wall(key);
-  return {
-    name: label.name,
-    group: `${rows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB, one thread`,
-    impl: label.impl,
-    medianMs: ms,
-    ratioToReference: ms / refMs,
-    speedupOverPolars: refMs / ms,
-    speedupOverTypeScript: jsMs / ms,
-    mbPerS: bytes / 1e6 / (ms / 1e3),
-    // The machine is shared and loaded: CPU time is the steadier measure of the work done.
-    medianCpuMs: cpu(key),
-    cpuSpeedupOverPolars: cpu('polars') / cpu(key),
-    cpuSpeedupOverTypeScript: cpu('js') / cpu(key),
-    mbPerCpuS: bytes / 1e6 / (cpu(key) / 1e3),
-    runsMs: timings[key].map((t) => Math.round(t.ms)),
-    runsCpuMs: timings[key].map((t) => Math.round(t.cpu)),
+  const labels = {
+    polars: { name: `nodejs-polars 0.25.2 ${FORMATS[format].polarsName}, POLARS_MAX_THREADS=1`, impl: 'polars' },
+    native: { name: `${format} source, native parser`, impl: 'native' },
+    js: { name: `${format} source, TypeScript parser`, impl: 'js' },
   };
-});
+  const wall = (key) => median(timings[key].map((t) => t.ms));
+  const cpu = (key) => median(timings[key].map((t) => t.cpu));
+  const refMs = wall('polars');
+  const jsMs = wall('js');
+  for (const [key, label] of Object.entries(labels)) {
+    const ms = wall(key);
+    resultRows.push({
+      name: label.name,
+      group: `${format.toUpperCase()}, ${rows.toLocaleString('en-US')} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB, one thread`,
+      impl: label.impl,
+      medianMs: ms,
+      ratioToReference: ms / refMs,
+      speedupOverPolars: refMs / ms,
+      speedupOverTypeScript: jsMs / ms,
+      mbPerS: bytes / 1e6 / (ms / 1e3),
+      // The machine is shared and loaded: CPU time is the steadier measure of the work done.
+      medianCpuMs: cpu(key),
+      cpuSpeedupOverPolars: cpu('polars') / cpu(key),
+      cpuSpeedupOverTypeScript: cpu('js') / cpu(key),
+      mbPerCpuS: bytes / 1e6 / (cpu(key) / 1e3),
+      runsMs: timings[key].map((t) => Math.round(t.ms)),
+      runsCpuMs: timings[key].map((t) => Math.round(t.cpu)),
+    });
+  }
+}
 const result = writeResult(
   'parsers',
-  `CSV parse into typed columns on one thread, canonical ${rows.toLocaleString('en-US')}-row CSV (${bytes} bytes); median of ${runs} runs after a warm-up (TypeScript: 1 run after a warm-up); MB/s = 10^6 bytes per second; wall and process CPU time (all threads) both recorded.`,
-  reference,
+  `Parse into typed columns on one thread, canonical ${rows.toLocaleString('en-US')}-row files (${sizes.join(', ')}); median of ${runs} runs after a warm-up (TypeScript: 1 run after a warm-up); MB/s = 10^6 bytes per second; wall and process CPU time (all threads) both recorded. Ratios are to Polars reading the same format.`,
+  'nodejs-polars 0.25.2 (same format), POLARS_MAX_THREADS=1',
   resultRows,
 );
 printRows(result.rows);

@@ -211,6 +211,14 @@ struct Number {
     end: usize,
     /// No fraction and no exponent.
     integer: bool,
+    negative: bool,
+    /// `mantissa / 10^fraction` is the exact value (see `scan_number`).
+    fast: bool,
+    /// An integer literal of at most 18 digits: `mantissa` is its magnitude.
+    small: bool,
+    /// The digits read as one integer (wrapped when there are too many).
+    mantissa: u64,
+    fraction: u32,
 }
 
 /// An error at byte `at` of the current line, before its line number and
@@ -237,6 +245,8 @@ pub struct NdjsonParser {
     names: Vec<String>,
     types: Vec<NdjsonType>,
     lookup: HashMap<Box<[u8]>, usize, FxBuildHasher>,
+    /// Each name's bytes when it needs no escape in JSON (so can be matched in place).
+    plain_names: Vec<Option<Box<[u8]>>>,
     origin: SchemaOrigin,
     dictionaries: Vec<Dictionary>,
     /// `seen[c] == stamp` when column `c` got a value on the current line.
@@ -256,7 +266,17 @@ impl NdjsonParser {
             .enumerate()
             .map(|(i, n)| (n.as_bytes().into(), i))
             .collect();
+        let plain_names = names
+            .iter()
+            .map(|n| {
+                let b = n.as_bytes();
+                let plain =
+                    !b.is_empty() && b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\');
+                plain.then(|| b.into())
+            })
+            .collect();
         NdjsonParser {
+            plain_names,
             dictionaries: (0..names.len()).map(|_| Dictionary::default()).collect(),
             seen: vec![0; names.len()],
             stamp: 0,
@@ -404,23 +424,35 @@ impl NdjsonParser {
                     );
                 }
                 let key_start = p;
-                let (close, escaped) = string_end(l, p)?;
-                let raw = &l[p + 1..close];
-                // Keys usually come in the schema's order: try the column after the last one first.
-                let column =
-                    if !escaped && expected < count && self.names[expected].as_bytes() == raw {
+                // Keys usually come in the schema's order: try the column after the last
+                // one first, in place (a plain name followed by the closing quote).
+                let plain = if expected < count {
+                    self.plain_names[expected].as_deref()
+                } else {
+                    None
+                };
+                let column = match plain {
+                    Some(name) if key_is(l, p + 1, name) => {
+                        p += name.len() + 2;
                         Some(expected)
-                    } else if !escaped {
-                        self.lookup.get(raw).copied()
-                    } else {
-                        self.scratch.clear();
-                        unescape_into(raw, &mut self.scratch);
-                        self.lookup.get(&self.scratch[..]).copied()
-                    };
-                p = close + 1;
-                if column.is_none() && !self.origin.declared {
-                    return fail(key_start, self.unknown_key(raw));
-                }
+                    }
+                    _ => {
+                        let (close, escaped) = string_end(l, p)?;
+                        let raw = &l[p + 1..close];
+                        let column = if !escaped {
+                            self.lookup.get(raw).copied()
+                        } else {
+                            self.scratch.clear();
+                            unescape_into(raw, &mut self.scratch);
+                            self.lookup.get(&self.scratch[..]).copied()
+                        };
+                        if column.is_none() && !self.origin.declared {
+                            return fail(key_start, self.unknown_key(raw));
+                        }
+                        p = close + 1;
+                        column
+                    }
+                };
                 p = ws(l, p);
                 if at(l, p) != b':' {
                     return fail(
@@ -542,7 +574,7 @@ impl NdjsonParser {
                 }
                 let n = scan_number(l, p)?;
                 v[row] = if n.integer {
-                    match exact_i64(&l[p..n.end]) {
+                    match exact_i64(l, p, &n) {
                         Some(x) => x,
                         None => return self.out_of_range(l, p, c, "int64"),
                     }
@@ -719,6 +751,13 @@ fn at(l: &[u8], i: usize) -> u8 {
     } else {
         LF
     }
+}
+
+/// The key whose content starts at `k` is exactly `name` (plain): `name` then a quote.
+#[inline(always)]
+fn key_is(l: &[u8], k: usize, name: &[u8]) -> bool {
+    let end = k + name.len();
+    end < l.len() && l[end] == b'"' && l[k..end].iter().zip(name).all(|(a, b)| a == b)
 }
 
 /// Skips space, tab and CR.
@@ -1007,13 +1046,17 @@ fn describe_value(l: &[u8], p: usize) -> Scan<String> {
     })
 }
 
-/// With `l[p]` `-` or a digit: checks the number against JSON's grammar.
+/// With `l[p]` `-` or a digit: checks the number against JSON's grammar,
+/// gathering its digits on the way (one pass for the common shapes).
 #[inline]
 fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
     let mut i = p;
-    if at(l, i) == b'-' {
+    let negative = at(l, i) == b'-';
+    if negative {
         i += 1;
     }
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
     let c = at(l, i);
     if c == b'0' {
         i += 1;
@@ -1021,9 +1064,10 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
             return fail(p, "a number cannot have a leading zero");
         }
     } else if c.is_ascii_digit() {
-        while at(l, i).is_ascii_digit() {
-            i += 1;
-        }
+        let (value, count) = digit_run(l, i);
+        mantissa = value;
+        digits = count;
+        i += count as usize;
     } else {
         return fail(
             i,
@@ -1034,6 +1078,7 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
         );
     }
     let mut integer = true;
+    let mut fraction = 0u32;
     if at(l, i) == b'.' {
         integer = false;
         i += 1;
@@ -1046,12 +1091,24 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
                 ),
             );
         }
-        while at(l, i).is_ascii_digit() {
+        loop {
+            let d = at(l, i).wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(d as u64);
+            // Leading zeros of a fraction (0.001) are not significant.
+            if mantissa != 0 {
+                digits += 1;
+            }
+            fraction += 1;
             i += 1;
         }
     }
+    let mut exponent = false;
     if matches!(at(l, i), b'e' | b'E') {
         integer = false;
+        exponent = true;
         i += 1;
         if matches!(at(l, i), b'+' | b'-') {
             i += 1;
@@ -1069,8 +1126,82 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
             i += 1;
         }
     }
-    Ok(Number { end: i, integer })
+    Ok(Number {
+        end: i,
+        integer,
+        negative,
+        // At most 15 significant digits and no exponent: the mantissa is
+        // exact (< 2^53) and so is 10^fraction, so one division is correctly
+        // rounded (Clinger's fast path).
+        fast: !exponent && digits <= 15 && fraction <= 22,
+        small: integer && digits <= 18,
+        mantissa,
+        fraction,
+    })
 }
+
+/// The run of ASCII digits at `l[i..]`: its value (wrapped when longer than
+/// 19 digits) and its length. Eight bytes at a time (the canonical table's
+/// integers are 1–13 digits, and a byte loop was the parser's hottest code).
+#[inline(always)]
+fn digit_run(l: &[u8], mut i: usize) -> (u64, u32) {
+    let mut value: u64 = 0;
+    let mut count = 0;
+    while i + 8 <= l.len() {
+        let word = u64::from_le_bytes(l[i..i + 8].try_into().unwrap());
+        let digits = word.wrapping_sub(ONES * b'0' as u64);
+        // Bit 7 of a byte is set when it is below '0' or above '9' (the lowest one exactly).
+        let other = (digits | word.wrapping_add(ONES * 0x46)) & HIGHS;
+        let n = if other == 0 {
+            8
+        } else {
+            other.trailing_zeros() / 8
+        };
+        if n == 0 {
+            return (value, count);
+        }
+        // The n digits moved to the top bytes, zeros below: eight digits' value.
+        let v = eight_digits(digits << (8 * (8 - n)));
+        value = value.wrapping_mul(POW10_U64[n as usize]).wrapping_add(v);
+        count += n;
+        i += n as usize;
+        if n < 8 {
+            return (value, count);
+        }
+    }
+    loop {
+        let d = at(l, i).wrapping_sub(b'0');
+        if d > 9 {
+            return (value, count);
+        }
+        value = value.wrapping_mul(10).wrapping_add(d as u64);
+        count += 1;
+        i += 1;
+    }
+}
+
+/// Eight digit values (first digit in the lowest byte) as one number
+/// (`parse_eight_digits_unrolled` of simdjson / fast_float).
+#[inline(always)]
+fn eight_digits(v: u64) -> u64 {
+    const MASK: u64 = 0x0000_00ff_0000_00ff;
+    const MUL1: u64 = 100 + (1_000_000 << 32);
+    const MUL2: u64 = 1 + (10_000 << 32);
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    (((v & MASK).wrapping_mul(MUL1)).wrapping_add(((v >> 16) & MASK).wrapping_mul(MUL2))) >> 32
+}
+
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
 
 /// 10^0 … 10^22: exactly representable doubles (Clinger's fast path).
 const POW10: [f64; 23] = [
@@ -1082,55 +1213,28 @@ const POW10: [f64; 23] = [
 /// JSON.parse gives: `-0` is negative zero, beyond the range is ±Infinity).
 #[inline]
 fn number_value(l: &[u8], p: usize, n: &Number) -> f64 {
-    let text = &l[p..n.end];
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
-    // Without an exponent, at most 15 significant digits: mantissa < 2^53
-    // and 10^fraction exact, so one division is correctly rounded.
-    let mut mantissa: u64 = 0;
-    let mut significant = 0;
-    let mut fraction = 0;
-    let mut in_fraction = false;
-    let mut simple = true;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa.wrapping_mul(10).wrapping_add((b - b'0') as u64);
-                if mantissa != 0 {
-                    significant += 1;
-                }
-                if in_fraction {
-                    fraction += 1;
-                }
-            }
-            b'.' => in_fraction = true,
-            _ => {
-                simple = false;
-                break;
-            }
-        }
+    if n.fast {
+        let magnitude = n.mantissa as f64 / POW10[n.fraction as usize];
+        return if n.negative { -magnitude } else { magnitude };
     }
-    if simple && significant <= 15 && fraction <= 22 {
-        let magnitude = mantissa as f64 / POW10[fraction];
-        return if negative { -magnitude } else { magnitude };
-    }
-    ascii(text).parse::<f64>().unwrap_or(f64::NAN)
+    ascii(&l[p..n.end]).parse::<f64>().unwrap_or(f64::NAN)
 }
 
 /// An integer literal (`-?digits`) as an exact int64, or `None` outside the range.
 #[inline]
-fn exact_i64(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
+fn exact_i64(l: &[u8], p: usize, n: &Number) -> Option<i64> {
+    let value = if n.small {
+        // At most 18 digits: below 10^18 < 2^63, gathered without overflow.
+        n.mantissa
+    } else {
+        let digits = &l[p + n.negative as usize..n.end];
+        let mut value: u64 = 0;
+        for &b in digits {
+            value = value.checked_mul(10)?.checked_add((b - b'0') as u64)?;
+        }
+        value
     };
-    let mut value: u64 = 0;
-    for &b in digits {
-        value = value.checked_mul(10)?.checked_add((b - b'0') as u64)?;
-    }
-    if negative {
+    if n.negative {
         if value > 1u64 << 63 {
             return None;
         }
