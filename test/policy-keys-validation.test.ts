@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { JobError, Pipeline } from '../src/index.js';
+import { JobError, Pipeline, type JobSpec } from '../src/index.js';
 
 async function problems(job: Record<string, unknown>): Promise<string[]> {
   try {
-    await Pipeline.fromJob(job);
+    await Pipeline.fromJob(job as unknown as JobSpec);
   } catch (error) {
     if (error instanceof JobError) return error.problems.map((p) => `${p.path}: ${p.message}`);
     throw error;
@@ -74,7 +74,7 @@ describe('the common stage keys', () => {
       source,
       transforms: [{ type: 'threshold_filter', column: 'value', op: 'gt', value: 1, on_error: 'dead_letter' }],
       dead_letter: { type: 'json_file', path: 'rejected.ndjson', format: 'ndjson' },
-    });
+    } as JobSpec);
     expect(ok.plan.deadLetter?.cls.type).toBe('json_file');
     expect(await problems({ source, dead_letter: { type: 'sort', by: [] } })).toEqual(['dead_letter.type: "sort" is a transform, not a sink']);
   });

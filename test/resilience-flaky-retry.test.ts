@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNdjson, runJob, tempDir, filesIn } from './resilience-helpers.js';
 import { FAULT_PLUGINS } from './resilience-helpers.js';
-import { Pipeline } from '../src/index.js';
+import { Pipeline, type JobSpec } from '../src/index.js';
 
 let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
@@ -28,7 +28,7 @@ describe('a flaky transform under retry', () => {
 
   it('with too few attempts fails the run, naming the stage and the attempts, and leaves no output file', async () => {
     dir = tempDir();
-    const pipeline = await Pipeline.fromJob({ plugins: FAULT_PLUGINS, threads: 0, ...job(2, { retry: { attempts: 2, initial_delay_ms: 1, max_delay_ms: 2 } }) }, { baseDir: dir });
+    const pipeline = await Pipeline.fromJob({ plugins: FAULT_PLUGINS, threads: 0, ...job(2, { retry: { attempts: 2, initial_delay_ms: 1, max_delay_ms: 2 } }) } as JobSpec, { baseDir: dir });
     await expect(pipeline.run()).rejects.toThrow(/^transforms\[0\] \(flaky_transform\): flaky: attempt 2 of a 4000-row batch failed \(after 2 attempts\)$/);
     expect(filesIn(dir)).toEqual([]);
   });

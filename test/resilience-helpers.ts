@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { checkAccounting, Pipeline, type RunSummary } from '../src/index.js';
+import { checkAccounting, Pipeline, type JobSpec, type RunSummary } from '../src/index.js';
 
 const faults = fileURLToPath(new URL('./fixtures/faults/', import.meta.url));
 
@@ -17,7 +17,7 @@ export function tempDir(): string {
 
 /** Runs `job` (plugins added) in `dir`; checks the accounting equation of its summary. */
 export async function runJob(dir: string, job: Record<string, unknown>): Promise<RunSummary> {
-  const pipeline = await Pipeline.fromJob({ plugins: FAULT_PLUGINS, threads: 0, ...job }, { baseDir: dir });
+  const pipeline = await Pipeline.fromJob({ plugins: FAULT_PLUGINS, threads: 0, ...job } as unknown as JobSpec, { baseDir: dir });
   const summary = await pipeline.run();
   expect(checkAccounting(summary)).toEqual([]);
   return summary;
