@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { Pipeline } from '../src/index.js';
+
+const plugin = new URL('./fixtures/parallel/stages.mjs', import.meta.url).pathname;
+
+/** The ids in the order the engine handed them on; the first 20,000 rows are held back 300 ms. */
+async function order(ordered: boolean): Promise<number[]> {
+  const pipeline = await Pipeline.fromJob({
+    plugins: [plugin],
+    threads: 2,
+    source: { type: 'synthetic', rows: 160_000, split_rows: 20_000, batch_size: 20_000 },
+    transforms: [{ type: 'test_slow_start', slow_rows: 40_000, ms: 300, ordered }],
+  });
+  const ids: number[] = [];
+  for await (const batch of pipeline.batches()) ids.push(Number((batch.columns[0] as { values: BigInt64Array }).values[0]));
+  return ids;
+}
+
+describe('the order of a parallel stage\'s output', () => {
+  it('is the input order by default, even when later units finish first', async () => {
+    expect(await order(true)).toEqual([0, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000]);
+  });
+
+  it('is completion order under ordered: false, with every batch once', async () => {
+    const ids = await order(false);
+    expect([...ids].sort((a, b) => a - b)).toEqual([0, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000]);
+    // Split 1 (held back in a worker) is overtaken by a later split.
+    expect(ids.indexOf(20_000)).toBeGreaterThan(ids.indexOf(60_000));
+  });
+});
