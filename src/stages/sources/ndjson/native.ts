@@ -45,11 +45,13 @@ export class NativeNdjsonReader {
   private buf: Uint8Array = EMPTY;
   private pos = 0;
   private end = 0;
+  /** Lines that follow the window, read once it is done. */
+  private after: Uint8Array = EMPTY;
   /** The line number of the next line parsed. */
   private line = 1;
   private carry: Uint8Array[] = [];
   private carryBytes = 0;
-  private atFileStart = true;
+  private atFileStart: boolean;
   // The batch under construction.
   private values: Values[] = [];
   private validity: Uint8Array[] = [];
@@ -62,14 +64,18 @@ export class NativeNdjsonReader {
     private readonly file: string,
     origin: SchemaOrigin,
     private readonly batchSize: number,
+    /** Where the bytes pushed begin (as LineSplitter's `start`). */
+    start: { line: number; atFileStart: boolean } = { line: 1, atFileStart: true },
   ) {
+    this.line = start.line;
+    this.atFileStart = start.atFileStart;
     this.types = schema.fields.map((field) => field.type);
     this.parser = new Parser(schema.names.slice(), this.types.join(','), origin.declared, origin.sampleLines ?? null);
   }
 
   /** True while whole lines are waiting for {@link batches}. */
   get pending(): boolean {
-    return this.pos < this.end;
+    return this.pos < this.end || this.after.length > 0;
   }
 
   /** Takes the next chunk of the file (LineSplitter.push on bytes). Call when nothing is pending. */
@@ -89,23 +95,34 @@ export class NativeNdjsonReader {
       this.hold(bytes);
       return;
     }
-    const complete = this.takeCarry(bytes.subarray(0, last + 1));
+    if (this.carryBytes === 0) this.setWindow(bytes.subarray(0, last + 1), EMPTY);
+    else {
+      // Only the line the carry starts is joined (copied); the chunk's other lines are read in place.
+      const first = bytes.indexOf(NEWLINE);
+      this.setWindow(this.takeCarry(bytes.subarray(0, first + 1)), bytes.subarray(first + 1, last + 1));
+    }
     if (last + 1 < bytes.length) this.hold(bytes.subarray(last + 1));
-    this.setWindow(complete);
   }
 
   /** The input has ended: a last line without a newline becomes pending. */
   finish(): void {
     const rest = this.takeCarry(EMPTY);
-    if (this.atFileStart && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf) this.setWindow(rest.subarray(3));
-    else if (rest.length > 0) this.setWindow(rest);
+    if (this.atFileStart && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf) this.setWindow(rest.subarray(3), EMPTY);
+    else if (rest.length > 0) this.setWindow(rest, EMPTY);
     this.atFileStart = false;
   }
 
   /** Parses the pending lines, yielding each batch as it fills; the rows left over stay for later. */
   *batches(signal: AbortSignal): Generator<RecordBatch> {
     const batchSize = this.batchSize;
-    while (this.pos < this.end) {
+    for (;;) {
+      if (this.pos === this.end) {
+        if (this.after.length === 0) return;
+        this.buf = this.after;
+        this.pos = 0;
+        this.end = this.after.length;
+        this.after = EMPTY;
+      }
       if (this.rows === this.capacity) this.reserve(Math.min(batchSize, Math.max(INITIAL_BATCH_ROWS, this.rows * 2)));
       const result = this.parser.parse(this.buf, this.pos, this.end, true, this.line, this.values, this.validity, this.rows, this.capacity - this.rows);
       this.rows += result.rows;
@@ -119,6 +136,11 @@ export class NativeNdjsonReader {
         yield this.takeBatch();
       }
     }
+  }
+
+  /** The line number of the next line (after `finish`: one past the last line). */
+  get nextLine(): number {
+    return this.line;
   }
 
   /** Rows parsed since the last batch. */
@@ -177,12 +199,23 @@ export class NativeNdjsonReader {
     this.capacity = capacity;
   }
 
-  private setWindow(bytes: Uint8Array): void {
-    const error = this.parser.checkUtf8(bytes, 0, bytes.length, this.line);
-    if (error !== null) throw new DataError(this.file, error.line, error.column ?? undefined, error.detail);
+  /**
+   * The next lines to parse: `bytes`, then `after` (the lines that follow, when `bytes` is one
+   * line joined from the carry). Both are checked before any line is parsed, as LineSplitter
+   * decodes its whole window before handing out lines, so errors come in the same order.
+   */
+  private setWindow(bytes: Uint8Array, after: Uint8Array): void {
+    this.check(bytes, this.line);
+    if (after.length > 0) this.check(after, this.line + 1);
     this.buf = bytes;
     this.pos = 0;
     this.end = bytes.length;
+    this.after = after;
+  }
+
+  private check(bytes: Uint8Array, line: number): void {
+    const error = this.parser.checkUtf8(bytes, 0, bytes.length, line);
+    if (error !== null) throw new DataError(this.file, error.line, error.column ?? undefined, error.detail);
   }
 
   private hold(bytes: Uint8Array): void {
