@@ -83,6 +83,8 @@ program
         // Interrupted: how far it got, on stderr (stdout carries only results), rows per stage until the signal.
         if (error instanceof InterruptedError && !opts.quiet) process.stderr.write(`${formatSummary(partial, 'interrupted')}\n`);
       }
+      // A retry's backoff timer may still be pending after the run ended; an interrupted run exits now rather than when it fires.
+      if (error instanceof InterruptedError) setTimeout(() => process.exit(), 200).unref();
       throw error;
     }
     progress?.stop();

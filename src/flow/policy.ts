@@ -119,12 +119,42 @@ function describeFailure(error: Error, policy: StagePolicy): string {
   return error.message;
 }
 
-/** Runs `fn` under `policy`, counting attempts; throws the last error. */
+/**
+ * Runs `fn` under `policy`, counting attempts; throws the last error. An abort of the run ends the
+ * wait at once, also during a backoff delay (cockatiel's delay does not listen to the signal; the
+ * attempt after it sees the abort and never calls the stage).
+ */
 async function attempt<T>(policy: IPolicy, ctx: StageContext, fn: (ctx: StageContext) => T | Promise<T>, counter: { attempts: number }): Promise<T> {
-  return (await policy.execute(async ({ signal }) => {
+  const run = policy.execute(async ({ signal }) => {
+    ctx.signal.throwIfAborted();
     counter.attempts++;
     return fn(withSignal(ctx, signal));
-  }, ctx.signal)) as T;
+  }, ctx.signal) as Promise<T>;
+  return untilAborted(run, ctx.signal);
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(toError(signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => undefined);
+      reject(toError(signal.reason));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : toError(error));
+      },
+    );
+  });
 }
 
 /** A row as plain JSON data: int64/timestamp values beyond doubles kept exact as decimal strings. */
