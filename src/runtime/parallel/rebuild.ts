@@ -12,7 +12,6 @@ import { selectKernels, type Implementation, type Kernels } from '../../kernels/
 import { lookupStage, stageTypes } from '../../registry/registry.js';
 import type { AnyStage, BatchTransform, PlanContext, Source, StageContext, Transform } from '../../registry/stage.js';
 import { builtinsLoaded } from '../../stages/builtins.js';
-import { requireColumn } from '../plan.js';
 import type { UnitStage, UnitStages } from './execute.js';
 import type { StageCounts, StageSpecData, UnitJob } from './unit.js';
 
@@ -58,7 +57,13 @@ export function buildStages(job: UnitJob): BuiltStage[] {
         resolvePath,
         batchSize: job.batchSize,
         problem: (option, message) => problems.push(`${option}: ${message}`),
-        requireColumn: (input, option, name, types) => requireColumn(input, name, types, (message) => problems.push(`${option}: ${message}`)),
+        // The main thread checked the plan; here a missing column only has to be noticed, not explained.
+        requireColumn: (input, option, name, types) => {
+          const field = input.field(name);
+          if (field === undefined || (types !== undefined && !types.includes(field.type))) problems.push(`${option}: column "${name}" is missing or of another type`);
+          else return field;
+          return undefined;
+        },
       };
       schema = stage.outputSchema(schema, ctx);
       if (problems.length > 0) throw new TypeError(`${spec.place}: rebuilt in a worker, the stage rejects its planned input: ${problems.join('; ')}`);

@@ -1,0 +1,148 @@
+// bench: manual
+// The worker pool: whole `sluice run` processes with threads 0, 1 and 2 (fresh process each, so
+// pool start-up is included), and the pool's own per-task round trip.
+//
+// 1. Q2 of the canonical data set (csv → threshold_filter value > 90 → aggregate by category) on
+//    the 10M-row CSV, and the same query over 10M synthetic rows (no parsing: the generator is the
+//    work). Target (issue 4): threads 2 ≥ 1.7× threads 1 on the CSV job.
+// 2. A CPU-heavy plain-JavaScript BatchTransform (a plugin written here, 40 floating-point steps
+//    per row) over 4M synthetic rows, the same three ways.
+// 3. Round trips through one warm worker: an empty task; a 64K-row float64 batch sent and sent
+//    back by transfer, and the same batch cloned both ways.
+// ratioToReference is the median wall time over the median of threads 1 (round trips: over the
+// empty task). Manual: it takes minutes and needs the data set (bench/README.md).
+// Usage: npm run bench -- --suite threads [--rounds N] [--csv-only]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RecordBatch, schema } from '../dist/index.js';
+import { WorkerPool } from '../dist/runtime/pool.js';
+import { printRows, writeResult } from './lib/tiny.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const rounds = arg('--rounds', 3);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli/main.js');
+// Inside the package, so the plugin's `import 'sluice'` resolves to this build.
+const work = join(root, 'out/bench/threads');
+mkdirSync(work, { recursive: true });
+const csv = join(root, 'bench/data/events-10000000.csv');
+
+const q2 = `  - { type: threshold_filter, column: value, op: gt, value: 90 }
+  - type: aggregate
+    group_by: [category]
+    aggregates:
+      - { fn: count, as: n }
+      - { fn: sum, column: value, as: total }
+      - { fn: mean, column: value, as: mean }
+      - { fn: min, column: value, as: min }
+      - { fn: max, column: value, as: max }
+`;
+writeFileSync(join(work, 'csv-q2.yaml'), `source: { type: csv, path: ${csv} }\ntransforms:\n${q2}sink: { type: json_file, path: csv-q2.json }\n`);
+writeFileSync(join(work, 'synthetic-q2.yaml'), `source: { type: synthetic, rows: 10000000 }\ntransforms:\n${q2}sink: { type: json_file, path: synthetic-q2.json }\n`);
+writeFileSync(
+  join(work, 'heavy.mjs'),
+  `import { BatchTransform, RecordBatch, registerStage, z } from 'sluice';
+/** 40 dependent floating-point steps per row of value: CPU-bound JavaScript with no allocation per row. */
+export class Heavy extends BatchTransform {
+  static type = 'bench_heavy';
+  static description = 'CPU-heavy per-row arithmetic on value (benchmark only)';
+  static options = z.strictObject({});
+  static { registerStage(this); }
+  processBatch(batch) {
+    const index = batch.schema.indexOf('value');
+    const values = batch.columns[index].values;
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      let x = values[i];
+      for (let k = 0; k < 40; k++) x = Math.sqrt(x * x + k) * 0.999 + Math.sin(x) * 1e-3;
+      out[i] = x;
+    }
+    const columns = batch.columns.slice();
+    columns[index] = { layout: 'float64', values: out, validity: null };
+    return new RecordBatch(batch.schema, columns, batch.numRows);
+  }
+}
+`,
+);
+writeFileSync(
+  join(work, 'heavy.yaml'),
+  `plugins: [./heavy.mjs]\nsource: { type: synthetic, rows: 4000000 }\ntransforms:\n  - { type: bench_heavy }\n  - { type: aggregate, group_by: [category], aggregates: [{ fn: sum, column: value, as: total }] }\nsink: { type: json_file, path: heavy.json }\n`,
+);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Wall ms of a fresh `sluice run` process per round, threads 0/1/2 interleaved round by round. */
+function processes(group, job) {
+  const times = { 0: [], 1: [], 2: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const threads of [1, 2, 0]) {
+      const started = performance.now();
+      const result = spawnSync(process.execPath, [cli, 'run', job, '--set', `threads=${threads}`, '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
+      const ms = performance.now() - started;
+      if (result.status !== 0) throw new Error(`${group} threads ${threads}: exit ${result.status}\n${result.stderr}`);
+      times[threads].push(ms);
+      process.stderr.write(`${group} threads ${threads}: ${ms.toFixed(0)} ms\n`);
+    }
+  }
+  const one = median(times[1]);
+  return [0, 1, 2].map((threads) => ({ group, name: `threads: ${threads}`, medianMs: median(times[threads]), ratioToReference: median(times[threads]) / one, speedUp: one / median(times[threads]), rounds, runsMs: times[threads].map((ms) => Math.round(ms)) }));
+}
+
+/** Round trips through one warm worker: median of `count` sequential tasks. */
+async function roundTrips() {
+  const pool = new WorkerPool({ threads: 1 });
+  const F = schema({ value: { type: 'float64', nullable: false } });
+  const fresh = () => new RecordBatch(F, [{ layout: 'float64', values: Float64Array.from({ length: 65_536 }, (_, i) => i / 3), validity: null }], 65_536);
+  const time = async (count, task) => {
+    for (let i = 0; i < 50; i++) await task(); // warm-up: the worker's module loading and JIT
+    const ms = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await task();
+      ms.push(performance.now() - started);
+    }
+    return median(ms);
+  };
+  try {
+    const empty = await time(2000, () => pool.run({ kind: 'noop' }));
+    const transferred = await time(500, () => {
+      const batch = fresh().toData();
+      return pool.run(() => ({ task: { kind: 'echo', batch, transfer: true }, transferList: [batch.columns[0].values.buffer] }));
+    });
+    const cloned = await time(500, () => pool.run({ kind: 'echo', batch: fresh().toData(), transfer: false }));
+    // The batch is built in every arm; its cost alone, to subtract by eye.
+    const build = await time(500, async () => fresh());
+    const group = 'pool round trip (one warm worker)';
+    return [
+      { group, name: 'empty task', medianMs: empty, ratioToReference: 1 },
+      { group, name: '64K-row float64 batch, transferred both ways', medianMs: transferred, ratioToReference: transferred / empty, buildMs: build },
+      { group, name: '64K-row float64 batch, cloned both ways', medianMs: cloned, ratioToReference: cloned / empty, buildMs: build },
+    ];
+  } finally {
+    await pool.close();
+  }
+}
+
+const rows = [];
+rows.push(...(await roundTrips()));
+if (existsSync(csv)) rows.push(...processes('csv Q2, 10M rows (bench/data/events-10000000.csv)', join(work, 'csv-q2.yaml')));
+else process.stderr.write(`no ${csv}: generate it first (bench/README.md); the CSV rows are left out\n`);
+if (!process.argv.includes('--csv-only')) {
+  rows.push(...processes('synthetic Q2, 10M rows', join(work, 'synthetic-q2.yaml')));
+  rows.push(...processes('CPU-heavy JS transform + aggregate, 4M synthetic rows', join(work, 'heavy.yaml')));
+}
+const result = writeResult(
+  'threads',
+  `Whole \`sluice run\` processes (native kernels; a fresh process per run, pool start-up included) with threads 0, 1 and 2, ${rounds} rounds interleaved; ratioToReference is the median wall time over threads 1's (speedUp its inverse: target ≥ 1.7 for threads 2 on the CSV job). Round trips: one warm worker, median of sequential tasks, ratio to the empty task; buildMs is the cost of building the batch in the main thread, included in both batch rows.`,
+  'threads: 1',
+  rows,
+);
+printRows(result.rows);
