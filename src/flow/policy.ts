@@ -192,6 +192,47 @@ function rejectedBatch(stage: object, ctx: StageContext, batch: RecordBatch, err
 }
 
 /**
+ * Dead-letter isolation of a batch that failed as a whole: its halves are re-run (timeout only, no
+ * retry), a half that passes is kept whole and a failing one is halved again, down to single
+ * records, which are rejected. For k failing records among n rows that is O(k log n) calls
+ * instead of n, and the passing pieces stay in input order. `run` must not keep anything of a
+ * piece that throws (an accumulator is updated fresh and merged only on success).
+ */
+async function isolate(
+  stage: object,
+  batch: RecordBatch,
+  ctx: StageContext,
+  policy: StagePolicy,
+  position: InputPosition,
+  single: IPolicy,
+  whole: Error,
+  run: (piece: RecordBatch, ctx: StageContext) => unknown,
+): Promise<RejectedRecord[]> {
+  const rejected: RejectedRecord[] = [];
+  const visit = async (start: number, end: number): Promise<void> => {
+    if (end - start > 1) {
+      const mid = start + ((end - start) >>> 1);
+      for (const [from, to] of [[start, mid], [mid, end]] as const) {
+        try {
+          await attempt(single, ctx, (c) => run(batch.slice(from, to), c), { attempts: 0 });
+        } catch (error) {
+          if (ctx.signal.aborted) throw toError(ctx.signal.reason);
+          if (isAbort(error)) throw error;
+          if (to - from === 1) {
+            rejected.push({ place: ctx.place, type: typeOf(stage), error: describeFailure(toError(error), policy), position: { ...position, row: position.row + from }, record: rowRecord(batch, from), rows: 1 });
+          } else await visit(from, to);
+        }
+      }
+      return;
+    }
+    // A one-row batch that failed as a whole is its own failing record.
+    rejected.push({ place: ctx.place, type: typeOf(stage), error: whole.message, position: { ...position, row: position.row + start }, record: rowRecord(batch, start), rows: 1 });
+  };
+  if (batch.numRows > 0) await visit(0, batch.numRows);
+  return rejected;
+}
+
+/**
  * One batch through one per-batch stage under its policy. On success the output (and the rows the
  * stage filtered); after the last failed attempt: `fail` throws a StageError naming the stage's
  * place, `skip` drops the batch (rowsSkipped), `dead_letter` re-runs the stage on single-row
@@ -216,18 +257,10 @@ export async function processBatchWithPolicy(stage: BatchTransform, batch: Recor
       return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rowsIn, retries: failure.retries, rejected, degradedToTwin: 0 };
     }
     const outputs: RecordBatch[] = [];
-    const rejected: RejectedRecord[] = [];
-    for (let row = 0; row < rowsIn; row++) {
-      const single = batch.slice(row, row + 1);
-      try {
-        const out = await attempt(executor.single, ctx, (c) => stage.processBatch(single, c), { attempts: 0 });
-        if (out !== null && out.numRows > 0) outputs.push(out);
-      } catch (rowError) {
-        if (ctx.signal.aborted) throw toError(ctx.signal.reason);
-        const e = toError(rowError);
-        rejected.push({ place: ctx.place, type: typeOf(stage), error: describeFailure(e, policy), position: { ...position, row: position.row + row }, record: rowRecord(batch, row), rows: 1 });
-      }
-    }
+    const rejected = await isolate(stage, batch, ctx, policy, position, executor.single, failure.error, async (piece, c) => {
+      const out = await stage.processBatch(piece, c);
+      if (out !== null && out.numRows > 0) outputs.push(out);
+    });
     const output = outputs.length === 0 ? null : concatBatches(ctx.schema, outputs);
     const rowsOut = output?.numRows ?? 0;
     return { output, rowsIn, rowsFiltered: rowsIn - rowsOut - rejected.length, rowsSkipped: 0, rowsDeadLettered: rejected.length, retries: failure.retries, rejected, degradedToTwin: 0 };
@@ -261,15 +294,7 @@ export async function updateWithPolicy(stage: Transform, into: Accumulator, batc
     if (failure.error.cause instanceof BrokenCircuitError) {
       return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rowsIn, retries: failure.retries, rejected: [rejectedBatch(stage, ctx, batch, failure.error, position)], degradedToTwin: 0 };
     }
-    const rejected: RejectedRecord[] = [];
-    for (let row = 0; row < rowsIn; row++) {
-      try {
-        into.merge(await attempt(executor.single, ctx, (c) => partialOf(batch.slice(row, row + 1), c), { attempts: 0 }));
-      } catch (rowError) {
-        if (ctx.signal.aborted) throw toError(ctx.signal.reason);
-        rejected.push({ place: ctx.place, type: typeOf(stage), error: describeFailure(toError(rowError), policy), position: { ...position, row: position.row + row }, record: rowRecord(batch, row), rows: 1 });
-      }
-    }
+    const rejected = await isolate(stage, batch, ctx, policy, position, executor.single, failure.error, (piece, c) => into.merge(partialOf(piece, c)));
     return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rejected.length, retries: failure.retries, rejected, degradedToTwin: 0 };
   }
 }
