@@ -63,29 +63,36 @@
  * - float64 accepts the grammar above (also `+Infinity`) and is correctly rounded; `-0` is
  *   negative zero.
  * - utf8 values are dictionary-encoded per batch (a repeated string is stored once).
+ *
+ * ## Splits (parallel reading)
+ * `splits()` cuts the file into byte ranges of 16 MiB (SPLIT_BYTES; never the thread count), and
+ * `streamSplit()` reads one: the records that start in its range, the last one read whole even
+ * when it runs past the range's end. Split 0 reads the byte order mark and the header. A later
+ * split cannot know whether its range begins inside a quoted field, so it guesses that its first
+ * record starts at its first line start and returns the extent it really covered; the runtime
+ * then checks the guess against its predecessor's true end (`continueSplit`) and re-reads the
+ * split from there when they differ, or when reading the guess failed, so that a data error is
+ * reported with its true line. Reading every split in order this way gives exactly what
+ * `stream()` gives. See csv/splits.ts.
  */
 import { isUtf8 } from 'node:buffer';
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { RecordBatch } from '../../batch/record-batch.js';
+import type { RecordBatch } from '../../batch/record-batch.js';
 import { Schema, type DataType, type Field } from '../../batch/schema.js';
 import { InputFile } from '../../flow/files.js';
-import { didYouMean, registerStage, Source, type PlanContext, type StageContext } from '../../registry/index.js';
+import { didYouMean, registerStage, Source, type PlanContext, type SourceSplit, type SplitExtent, type StageContext } from '../../registry/index.js';
 import { DataError } from '../../runtime/errors.js';
-import { nativeCsvParser, type NativeCsvParserClass } from '../../kernels/parse-csv.js';
-import { columnReader, type ColumnReader, type Reason } from './csv/columns.js';
-import { CR, CSV_TYPES, delimiterOption, LF } from './csv/dialect.js';
+import { nativeCsvParser } from '../../kernels/parse-csv.js';
+import { CSV_TYPES, delimiterOption } from './csv/dialect.js';
 import { CsvInput } from './csv/input.js';
-import { NativeCsvColumns } from './csv/native.js';
-import { ESCAPED, QUOTED, tokenize, Tokens, type TokenError } from './csv/tokenizer.js';
+import { NativeBatchParser, readRecords, SEGMENT_ROWS, TokenBatchParser, tokenError, type BatchParser, type ErrorWording } from './csv/records.js';
+import { asFileSplit, continueFileSplit, type FileSplit, cutFile, lineAt, limitOf, skipToLineStart, SPLIT_BYTES, splitBytes } from './csv/splits.js';
+import { ESCAPED, tokenize, Tokens } from './csv/tokenizer.js';
 import { vote, VOTE_ANY, VOTE_BOOL, VOTE_FLOAT64, VOTE_INT64 } from './csv/values.js';
 
 /** Records read to infer the types of undeclared columns. */
 export const SAMPLE_ROWS = 1000;
-/** Records tokenized before their fields are converted: a few hundred KiB of positions. */
-const SEGMENT_ROWS = 16_384;
-const SEGMENT_FIELDS = 1 << 18;
-/** Rows a batch's columns are first sized for (they grow up to the batch size). */
-const INITIAL_BATCH_ROWS = 65_536;
 
 const options = z.strictObject({
   path: z.string().min(1).describe('CSV file to read (relative to the job file)'),
@@ -112,6 +119,8 @@ export class CsvSource extends Source<Options> {
 
   /** Bytes per read. Tests make it tiny so that chunk boundaries fall everywhere. */
   chunkSize = 1 << 20;
+  /** Nominal bytes per split; unset: SPLIT_BYTES. Tests make it tiny so that a small file has many splits. */
+  splitBytes: number | undefined = undefined;
 
   private get delim(): number {
     return this.options.delimiter.charCodeAt(0);
@@ -175,132 +184,100 @@ export class CsvSource extends Source<Options> {
     return schemaOf(names, declared, inferred);
   }
 
+  /** Reads the whole file: the one split of a file cut nowhere. */
   async *stream(ctx: StageContext): AsyncGenerator<RecordBatch> {
+    const path = ctx.resolvePath(this.options.path);
+    yield* this.readSplit({ index: 0, path, start: 0, end: Infinity, size: Infinity, bytes: 0, exact: true, firstLine: 1 }, 1, ctx);
+  }
+
+  /** Nominal splits of SPLIT_BYTES (or `splitBytes`), whatever the thread count: see csv/splits.ts. */
+  override async splits(ctx: StageContext): Promise<SourceSplit[]> {
+    const path = ctx.resolvePath(this.options.path);
+    return cutFile(path, (await stat(path)).size, this.splitBytes ?? splitBytes(SPLIT_BYTES));
+  }
+
+  /** The exact split after one that covered `previous` (its start is the end of `previous`). */
+  override continueSplit(next: SourceSplit, previous: SplitExtent): SourceSplit {
+    return continueFileSplit(asFileSplit(next), previous);
+  }
+
+  /**
+   * Reads the records a split owns: those starting in its nominal range. Split 0 starts at the
+   * file's start (byte order mark, header); an exact split at its `start`; any other guesses that
+   * its first record starts at its first line start. Errors of an exact split name their true line
+   * (counted from the file's start when the split does not know its first line).
+   */
+  override async *streamSplit(split: SourceSplit, ctx: StageContext): AsyncGenerator<RecordBatch, SplitExtent, undefined> {
+    const s = asFileSplit(split);
+    const startLine = s.firstLine ?? 1;
+    try {
+      return yield* this.readSplit(s, startLine, ctx);
+    } catch (error) {
+      if (!(error instanceof DataError) || !s.exact || s.firstLine !== undefined) throw error;
+      const shift = (await lineAt(s.path, s.start, false)) - startLine;
+      throw new DataError(error.file, error.line + shift, error.column, error.detail);
+    }
+  }
+
+  private async *readSplit(split: FileSplit, startLine: number, ctx: StageContext): AsyncGenerator<RecordBatch, SplitExtent, undefined> {
     const { path, header } = this.options;
     const schema = ctx.schema;
     const width = schema.fields.length;
     const delim = this.delim;
-    await using file = await InputFile.open(ctx.resolvePath(path));
-    const input = new CsvInput(file, this.chunkSize, ctx.signal, (bytes) => ctx.addBytesRead(bytes));
-    await input.start();
-    if (header) {
-      const record = await input.firstRecord(delim, false);
-      if (record === null) throw new DataError(path, input.cursor.line, undefined, 'expected a header line naming the columns, found an empty file');
-      const names = headerNames(input.buf, record, path);
-      if (names.join('\0') !== schema.names.join('\0')) {
-        throw new DataError(path, record.lines[0]!, undefined, `the header changed since the job was checked: it names ${names.join(', ')}; expected ${schema.names.join(', ')}`);
+    const atFileStart = split.start === 0 && split.exact;
+    const from = atFileStart || split.exact ? split.start : split.start - 1;
+    // Progress counts the nominal range (an exact split may start after its nominal start).
+    const nominal = Number.isFinite(split.end) ? { start: split.end - split.bytes, end: Math.min(split.end, split.size) } : { start: 0, end: Infinity };
+    let reported = 0;
+    const report = (upTo: number) => {
+      const covered = Math.max(0, Math.min(upTo, nominal.end) - nominal.start);
+      if (covered > reported) ctx.addBytesRead(covered - reported);
+      reported = Math.max(reported, covered);
+    };
+    await using file = await InputFile.open(split.path);
+    const input = new CsvInput(file, this.chunkSize, ctx.signal, (_, endOffset) => report(endOffset), from);
+    input.cursor.line = startLine;
+    const extent = (start: number): SplitExtent => {
+      if (Number.isFinite(nominal.end)) report(nominal.end); // the split is done with its range
+      const end = input.offsetOf(input.pos);
+      const lines = input.cursor.line - startLine;
+      return split.firstLine !== undefined ? { start, end, lines, firstLine: split.firstLine } : { start, end, lines };
+    };
+    if (atFileStart) {
+      await input.start();
+      if (header) {
+        const record = await input.firstRecord(delim, false);
+        if (record === null) throw new DataError(path, input.cursor.line, undefined, 'expected a header line naming the columns, found an empty file');
+        const names = headerNames(input.buf, record, path);
+        if (names.join('\0') !== schema.names.join('\0')) {
+          throw new DataError(path, record.lines[0]!, undefined, `the header changed since the job was checked: it names ${names.join(', ')}; expected ${schema.names.join(', ')}`);
+        }
+      } else {
+        // Skip the empty lines before the first record, as planning did (the window stays on the record).
+        if ((await input.firstRecord(delim, true)) === null) return extent(0);
       }
-    } else {
-      // Skip the empty lines before the first record, as planning did (the window stays on the record).
-      if ((await input.firstRecord(delim, true)) === null) return;
+    } else if (!split.exact) {
+      await skipToLineStart(input);
     }
-    if (width === 0) return;
+    const start = atFileStart ? 0 : input.offsetOf(input.pos);
+    if (width === 0) return extent(start);
+    const parser = this.batchParser(ctx);
+    yield* readRecords(input, parser, width, ctx.batchSize, limitOf(split), ctx.signal);
+    return extent(start);
+  }
 
+  private batchParser(ctx: StageContext): BatchParser {
     const Native = nativeCsvParser(ctx.kernels.implementation);
     ctx.recordImplementation(Native === null ? 'js' : 'native');
-    if (Native !== null) {
-      yield* this.readNative(Native, input, ctx);
-      return;
-    }
-    const readers = schema.fields.map((field) => columnReader(field.type));
-    const hasText = schema.fields.some((field) => field.type === 'utf8');
-    const segmentRows = Math.max(1, Math.min(SEGMENT_ROWS, Math.floor(SEGMENT_FIELDS / width)));
-    const tokens = new Tokens(width, segmentRows);
-    const batchSize = ctx.batchSize;
-    let capacity = 0;
-    let rows = 0;
-    for (;;) {
-      ctx.signal.throwIfAborted();
-      const want = Math.min(segmentRows, batchSize - rows);
-      const from = input.pos;
-      tokens.rows = 0;
-      tokens.error = null;
-      input.pos = tokenize(input.buf, from, input.end, input.eof, delim, width, want, tokens, input.cursor);
-      const got = tokens.rows;
-      if (got > 0) {
-        if (rows + got > capacity) {
-          capacity = Math.min(batchSize, Math.max(rows + got, capacity * 2, INITIAL_BATCH_ROWS));
-          for (const reader of readers) reader.reserve(capacity);
-        }
-        const checkUtf8 = hasText && !isUtf8(input.buf.subarray(from, input.pos));
-        let badRow = -1;
-        let badColumn = -1;
-        for (let c = 0; c < width; c++) {
-          const bad = readers[c]!.read(input.buf, tokens, c, rows, checkUtf8);
-          if (bad >= 0 && (badRow < 0 || bad < badRow)) {
-            badRow = bad;
-            badColumn = c;
-          }
-        }
-        if (badRow >= 0) throw this.readerError(input.buf, tokens, badRow, badColumn, schema.fields[badColumn]!, readers[badColumn]!);
-        rows += got;
-      }
-      if (tokens.error !== null) throw tokenError(path, tokens.error);
-      if (rows === batchSize) {
-        yield batchOf(schema, readers, rows);
-        rows = 0;
-        capacity = 0;
-      }
-      if (got < want) {
-        if (input.eof) break; // everything was tokenized
-        await input.more();
-      }
-    }
-    if (rows > 0) yield batchOf(schema, readers, rows);
-  }
-
-  /** The native twin of the loop in `stream`: the Rust parser fills the batch's typed arrays. */
-  private async *readNative(Native: NativeCsvParserClass, input: CsvInput, ctx: StageContext): AsyncGenerator<RecordBatch> {
-    const schema = ctx.schema;
-    const batchSize = ctx.batchSize;
-    const columns = new NativeCsvColumns(Native, schema.fields.map((field) => field.type), this.delim);
-    let rows = 0;
-    for (;;) {
-      ctx.signal.throwIfAborted();
-      if (rows === columns.capacity) columns.reserve(Math.min(batchSize, Math.max(INITIAL_BATCH_ROWS, rows * 2)), rows);
-      const want = columns.capacity - rows;
-      const from = input.buf;
-      const result = columns.read(input, rows, want);
-      rows += result.rows;
-      const error = result.error;
-      if (error != null) {
-        if (error.kind === 'grammar') throw new DataError(this.options.path, error.line, error.column ?? undefined, error.detail ?? '');
-        const column = error.column! - 1;
-        throw this.valueError(from, error.start!, error.end!, error.escaped === true, error.line, column, schema.fields[column]!, error.reason!);
-      }
-      if (rows === batchSize) {
-        yield new RecordBatch(schema, columns.finish(rows), rows);
-        rows = 0;
-      }
-      if (result.rows < want) {
-        if (input.eof) break; // everything was parsed
-        await input.more();
-      }
-    }
-    if (rows > 0) yield new RecordBatch(schema, columns.finish(rows), rows);
-  }
-
-  private readerError(buf: Buffer, t: Tokens, row: number, col: number, field: Field, reader: ColumnReader): DataError {
-    const i = row * t.width + col;
-    const escaped = (t.flags[i]! & ESCAPED) !== 0;
-    return this.valueError(buf, t.starts[i]!, t.ends[i]!, escaped, fieldLine(buf, t, row, col), col, field, reader.reason);
-  }
-
-  /** The error for field [s, e) of column `col` (0-based), which is not a value of its type. */
-  private valueError(buf: Buffer, s: number, e: number, escaped: boolean, line: number, col: number, field: Field, reason: Reason): DataError {
-    let text = buf.toString('utf8', s, e);
-    if (escaped) text = text.replaceAll('""', '"');
-    const shown = JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
-    const article = field.type.startsWith('int') ? 'an' : 'a';
-    let detail: string;
-    if (reason === 'utf8') detail = `the value in column "${field.name}" is not valid UTF-8`;
-    else if (reason === 'range') detail = `value ${shown} in column "${field.name}" is out of range for ${field.type}`;
-    else detail = `value ${shown} in column "${field.name}" is not ${article} ${field.type}`;
-    const declared = this.options.header ? this.declared.has(field.name) : this.declared.size > 0;
-    if (!declared && reason !== 'utf8') {
-      detail += ` (the schema was inferred from the first ${SAMPLE_ROWS} rows; declare it under schema: to override)`;
-    }
-    return new DataError(this.options.path, line, col + 1, detail);
+    const { path, header } = this.options;
+    const declared = this.declared;
+    const wording: ErrorWording = {
+      path,
+      sampleRows: SAMPLE_ROWS,
+      declared: (field: Field) => (header ? declared.has(field.name) : declared.size > 0),
+    };
+    if (Native !== null) return new NativeBatchParser(Native, ctx.schema, this.delim, wording, ctx.batchSize);
+    return new TokenBatchParser(ctx.schema, this.delim, wording, ctx.batchSize);
   }
 }
 
@@ -313,23 +290,6 @@ async function openOrReport(path: string, shown: string, ctx: PlanContext): Prom
     ctx.problem('path', `cannot read ${shown}: ${reason}`);
     return undefined;
   }
-}
-
-function tokenError(path: string, error: TokenError): DataError {
-  return new DataError(path, error.line, error.column, error.detail);
-}
-
-/** The physical line field `col` of tokenized record `row` starts on (a record may span lines). */
-function fieldLine(buf: Buffer, t: Tokens, row: number, col: number): number {
-  const base = row * t.width;
-  const recordStart = t.starts[base]! - (t.flags[base]! & QUOTED);
-  const fieldStart = t.starts[base + col]!;
-  let line = t.lines[row]!;
-  for (let p = recordStart; p < fieldStart; p++) {
-    const b = buf[p];
-    if (b === LF || (b === CR && buf[p + 1] !== LF)) line++;
-  }
-  return line;
 }
 
 /** The column names of a header record: decoded, unquoted, empty ones named by position, no repeats. */
@@ -393,8 +353,4 @@ async function infer(input: CsvInput, width: number, delim: number, path: string
 
 function schemaOf(names: readonly string[], declared: Map<string, DataType>, inferred: readonly DataType[]): Schema {
   return new Schema(names.map((name, i): Field => ({ name, type: declared.get(name) ?? inferred[i] ?? 'utf8', nullable: true })));
-}
-
-function batchOf(schema: Schema, readers: readonly ColumnReader[], rows: number): RecordBatch {
-  return new RecordBatch(schema, readers.map((reader) => reader.finish(rows)), rows);
 }

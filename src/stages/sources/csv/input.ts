@@ -1,7 +1,8 @@
 /**
  * The bytes of a CSV file as the tokenizer sees them: a window `buf[pos, end)` over the file,
  * refilled chunk by chunk. Only the unfinished record is carried from one window to the next, so
- * memory stays at about one chunk plus the longest record, whatever the file size.
+ * memory stays at about one chunk plus the longest record, whatever the file size. Reads are
+ * positional, from `from` on, so a split of the file can start anywhere.
  */
 import type { InputFile } from '../../../flow/files.js';
 import { tokenize, Tokens, type Cursor } from './tokenizer.js';
@@ -14,12 +15,28 @@ export class CsvInput {
   end = 0;
   eof = false;
   readonly cursor: Cursor = { line: 1 };
+  /** The file offset of the next byte to read (the one after `buf[end - 1]`). */
+  private readAt: number;
   constructor(
     private readonly file: InputFile,
     private readonly chunkSize: number,
     private readonly signal: AbortSignal | undefined,
-    private readonly onBytes: (bytes: number) => void,
-  ) {}
+    /** Called after each read with the bytes read and the file offset they end at. */
+    private readonly onBytes: (bytes: number, endOffset: number) => void,
+    from = 0,
+  ) {
+    this.readAt = from;
+  }
+
+  /** The file offset of window index `i`. */
+  offsetOf(i: number): number {
+    return this.readAt - this.end + i;
+  }
+
+  /** The window index of file offset `offset` (outside [0, end] when it is not in the window). */
+  indexOf(offset: number): number {
+    return offset - (this.readAt - this.end);
+  }
 
   /** Reads the first bytes and skips a UTF-8 byte order mark. */
   async start(): Promise<void> {
@@ -41,15 +58,16 @@ export class CsvInput {
     this.buf.copy(next, 0, this.pos, this.end);
     let added = 0;
     while (added < want) {
-      const { bytesRead } = await this.file.handle.read(next, kept + added, want - added, null);
+      const { bytesRead } = await this.file.handle.read(next, kept + added, want - added, this.readAt + added);
       if (bytesRead === 0) {
         this.eof = true;
         break;
       }
       added += bytesRead;
-      this.onBytes(bytesRead);
+      this.onBytes(bytesRead, this.readAt + added);
     }
     if (added === 0) return; // end of file: the window is unchanged
+    this.readAt += added;
     this.buf = next;
     this.pos = 0;
     this.end = kept + added;

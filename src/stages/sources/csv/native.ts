@@ -59,9 +59,12 @@ export class NativeCsvColumns {
     this.capacity = rows;
   }
 
-  /** Parses whole records of the input's window into rows [at, at + maxRows); advances the window. */
-  read(input: CsvInput, at: number, maxRows: number): NativeCsvResult {
-    const result = this.parser.parse(input.buf, input.pos, input.end, input.eof, input.cursor.line, this.values, this.validity, at, maxRows);
+  /**
+   * Parses whole records of the input's window `buf[pos, stop)` into rows [at, at + maxRows);
+   * advances the window. `eof`: the file ends at `stop`.
+   */
+  read(input: CsvInput, at: number, maxRows: number, stop: number, eof: boolean): NativeCsvResult {
+    const result = this.parser.parse(input.buf, input.pos, stop, eof, input.cursor.line, this.values, this.validity, at, maxRows);
     input.pos = result.end;
     input.cursor.line = result.line;
     return result;
