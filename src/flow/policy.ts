@@ -34,8 +34,11 @@ import type { RecordBatch } from '../batch/record-batch.js';
 import type { Accumulator, BatchTransform, StageClass, StageContext, Transform } from '../registry/stage.js';
 import { StageError, toError } from '../runtime/errors.js';
 import type { BatchOutcome, BreakerState, InputPosition, RejectedRecord, StagePolicy } from './outcome.js';
+import { needsPolicy } from './policy/keys.js';
 
 export type { BreakerState } from './outcome.js';
+
+const NONE: readonly RejectedRecord[] = Object.freeze([]);
 
 /**
  * Decorrelated jitter (cockatiel's default generator) bounded to [1 ms, maxDelay]: the raw formula
@@ -240,6 +243,12 @@ async function isolate(
  * pass in order. When the breaker is open the batch is rejected whole (rows = the batch's rows).
  */
 export async function processBatchWithPolicy(stage: BatchTransform, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
+  if (!needsPolicy(policy)) {
+    // The default policy: one plain call, no executor, and an error propagates unchanged (the caller names the stage).
+    const output = await stage.processBatch(batch, ctx);
+    const out = output === null || output.numRows === 0 ? null : output;
+    return { output: out, rowsIn: batch.numRows, rowsFiltered: batch.numRows - (out?.numRows ?? 0), rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, rejected: NONE, degradedToTwin: 0 };
+  }
   const executor = executorFor(stage, policy);
   const counter = { attempts: 0 };
   const rowsIn = batch.numRows;
@@ -277,6 +286,11 @@ export async function processBatchWithPolicy(stage: BatchTransform, batch: Recor
 export async function updateWithPolicy(stage: Transform, into: Accumulator, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
   const fresh = stage.accumulator?.bind(stage);
   if (fresh === undefined) throw new TypeError(`${ctx.place}: updateWithPolicy needs a stage with accumulator()`);
+  if (!needsPolicy(policy)) {
+    // The default policy fails the run on an error, so a half-update is never seen: update in place.
+    into.update(batch);
+    return { output: null, rowsIn: batch.numRows, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, rejected: NONE, degradedToTwin: 0 };
+  }
   const executor = executorFor(stage, policy);
   const counter = { attempts: 0 };
   const rowsIn = batch.numRows;
@@ -312,9 +326,13 @@ export async function writeWithPolicy(
   policy: StagePolicy,
   position: InputPosition,
 ): Promise<BatchOutcome> {
+  const rowsIn = batch.numRows;
+  if (!needsPolicy(policy)) {
+    await write(batch, ctx);
+    return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, rejected: NONE, degradedToTwin: 0 };
+  }
   const executor = executorFor(sink, policy);
   const counter = { attempts: 0 };
-  const rowsIn = batch.numRows;
   try {
     await attempt(executor.unit, ctx, (c) => write(batch, c), counter);
     return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: counter.attempts - 1, rejected: [], degradedToTwin: 0 };
