@@ -13,23 +13,22 @@ function smallJob(extra = '', transforms = ''): string {
   const job = join(dir, 'job.yaml');
   writeFileSync(
     job,
-    `${extra}source: { type: synthetic, rows: 20000, seed: 7 }\ntransforms:\n${transforms}  - { type: threshold_filter, column: value, op: gt, value: 50 }\n  - { type: aggregate, group_by: [category], aggregates: [{ fn: count, as: n }, { fn: sum, column: value, as: total }] }\nsink: { type: json_file, path: out.json }\n`,
+    `${extra}source: { type: synthetic, rows: 20000, seed: 7, split_rows: 5000 }\ntransforms:\n${transforms}  - { type: threshold_filter, column: value, op: gt, value: 50 }\n  - { type: aggregate, group_by: [category], aggregates: [{ fn: count, as: n }, { fn: sum, column: value, as: total }] }\nsink: { type: json_file, path: out.json }\n`,
   );
   return job;
 }
 
-test('sluice bench prints one row per implementation with wall, rows/s, peak RSS and ratio, and says threads are not built', () => {
+test('sluice bench prints one row per implementation with wall, rows/s, peak RSS and ratio, threads 0 for the kernels and a pool for native+threads', () => {
   const result = sluice(['bench', smallJob(), '--runs', '1']);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   const lines = result.stdout.trim().split('\n');
   expect(lines[1]).toMatch(/^\s+implementation\s+wall\s+rows\/s\s+peak RSS\s+ratio$/);
-  const row = /^\s+(typescript|native)\s+(\d+\.\d\d) s\s+(\d+\.\d\d) M\s+(\d+) MiB\s+(\d+\.\d\d)×$/;
-  const rows = lines.slice(2, 4).map((l) => row.exec(l));
-  expect(rows.map((m) => m?.[1])).toEqual(['typescript', 'native']);
+  const row = /^\s+(typescript|native|native\+threads)\s+(\d+\.\d\d) s\s+(\d+\.\d\d) M\s+(\d+) MiB\s+(\d+\.\d\d)×$/;
+  const rows = lines.slice(2, 5).map((l) => row.exec(l));
+  expect(rows.map((m) => m?.[1])).toEqual(['typescript', 'native', 'native+threads']);
   // The fastest row is the reference: exactly its ratio is 1.00, none is below it.
   expect(Math.min(...rows.map((m) => Number(m![5])))).toBe(1);
-  expect(lines[4]).toMatch(/^\s+native\+threads\s+not built yet/);
   expect(lines[5]).toMatch(/output: identical from every implementation/);
 });
 
@@ -43,6 +42,7 @@ test('sluice bench --json reports each implementation, the kernels that ran and 
   expect(ok.map((r: { implementation: string; kernels: string }) => [r.implementation, r.kernels])).toEqual([
     ['typescript', 'js'],
     ['native', 'native'],
+    ['native+threads', 'native'],
   ]);
   for (const r of ok) {
     expect(r.runsMs).toHaveLength(2);
@@ -50,7 +50,7 @@ test('sluice bench --json reports each implementation, the kernels that ran and 
     expect(r.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
   }
   expect(ok[0].outputSha256).toBe(ok[1].outputSha256);
-  expect(parsed.rows.find((r: { implementation: string }) => r.implementation === 'native+threads').state).toBe('unavailable');
+  expect(ok[2].outputSha256).toBe(ok[1].outputSha256);
 });
 
 test('sluice bench fails when implementations write different output', () => {

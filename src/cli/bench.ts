@@ -2,12 +2,13 @@
  * `sluice bench JOB`: runs a job once per kernel implementation, each as a fresh `sluice run`
  * child process (so one run's heap, JIT state and addon cannot colour another's), checks that
  * every implementation wrote the same bytes to the sink, and prints wall time, rows/s, peak RSS
- * and the ratio to the fastest. Native + worker threads is listed but not run: the worker pool
- * is not built yet, and a row that merely repeated the native run would mislead.
+ * and the ratio to the fastest. `typescript` and `native` run on the main thread alone
+ * (`threads=0`); `native+threads` runs with a worker pool of one thread per core.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 
@@ -15,14 +16,16 @@ import { Command, InvalidArgumentError } from 'commander';
 interface Implementation {
   readonly name: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The job's `threads:` for this run (set with --set, whatever the job says). */
+  readonly threads: number;
   /** Why it cannot run here; absent when it can. */
   readonly unavailable?: string;
 }
 
 const IMPLEMENTATIONS: readonly Implementation[] = [
-  { name: 'typescript', env: { SLUICE_KERNELS: 'js' } },
-  { name: 'native', env: { SLUICE_KERNELS: 'native' } },
-  { name: 'native+threads', env: { SLUICE_KERNELS: 'native' }, unavailable: 'not built yet: the worker pool is a later issue (threads: is accepted, everything runs on the main thread)' },
+  { name: 'typescript', env: { SLUICE_KERNELS: 'js' }, threads: 0 },
+  { name: 'native', env: { SLUICE_KERNELS: 'native' }, threads: 0 },
+  { name: 'native+threads', env: { SLUICE_KERNELS: 'native' }, threads: Math.max(1, availableParallelism()) },
 ];
 
 /** Reported by the child itself at exit: its own peak RSS, which a parent cannot get from spawnSync. */
@@ -67,7 +70,7 @@ const cliPath = fileURLToPath(new URL('./main.js', import.meta.url));
 
 function runChild(job: string, impl: Implementation): Measured | { exitCode: number | null; error: string } {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', RSS_PRELOAD, cliPath, 'run', job, '--json'], {
+  const child = spawnSync(process.execPath, ['--import', RSS_PRELOAD, cliPath, 'run', job, '--json', '--set', `threads=${impl.threads}`], {
     env: { ...process.env, ...impl.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
