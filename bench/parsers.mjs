@@ -1,7 +1,7 @@
 // bench: manual
 // Parsing into columns on one thread, CSV and NDJSON: the csv and ndjson sources with the native
 // (Rust) parser, with the TypeScript parser (its twin), and nodejs-polars (`readCSV`,
-// `readJSON(…, { format: 'lines' })`) with POLARS_MAX_THREADS=1 (in a child process, so the
+// `scanJson(…).collect()`: this binding's readJSON has no lines reader) with POLARS_MAX_THREADS=1 (in a child process, so the
 // variable is set before Polars loads; timed inside the child, load excluded), all on the
 // canonical 10M-row files (synthetic, seed 42: id,ts,user_id,category,value) in one run.
 // Our runs time `stream()` only (the header and the inference sample are read at planning,
@@ -25,7 +25,7 @@ const dataDir = fileURLToPath(new URL('./data/', import.meta.url));
 
 const FORMATS = {
   csv: { sink: 'type: csv_file', source: 'csv', polars: (file) => `pl.readCSV(${JSON.stringify(file)})`, polarsName: 'readCSV' },
-  ndjson: { sink: 'type: json_file\n  format: ndjson', source: 'ndjson', polars: (file) => `pl.readJSON(${JSON.stringify(file)}, { format: 'lines' })`, polarsName: "readJSON (format: 'lines')" },
+  ndjson: { sink: 'type: json_file\n  format: ndjson', source: 'ndjson', polars: (file) => `await pl.scanJson(${JSON.stringify(file)}).collect()`, polarsName: 'scanJson().collect()' },
 };
 
 function dataFile(format) {
