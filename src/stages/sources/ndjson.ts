@@ -49,13 +49,18 @@
  *   schema was fixed: `events.ndjson:1500:10: key "id": expected an integer for an int64 column,
  *   found the string "abc"; the schema was inferred from the first 1000 non-blank lines; declare
  *   `schema` in the source options to choose the column types`.
+ *
+ * ## Splits (parallel reading)
+ * `splits()` cuts the file into 16 MiB byte ranges (never by thread count); a split reads the
+ * lines that start in its range. A JSON line holds no raw line break, so where a split's first
+ * line starts is known from the bytes: the guess is always right (see ndjson/splits.ts).
  */
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { RecordBatch } from '../../batch/record-batch.js';
 import { Schema } from '../../batch/schema.js';
 import { InputFile } from '../../flow/files.js';
-import { registerStage, Source, type PlanContext, type StageContext } from '../../registry/index.js';
+import { registerStage, Source, type PlanContext, type SourceSplit, type SplitExtent, type StageContext } from '../../registry/index.js';
 import { DataError } from '../../runtime/errors.js';
 import { nativeNdjsonParser } from '../../kernels/parse-ndjson.js';
 import { SchemaInference } from './ndjson/infer.js';
@@ -63,6 +68,8 @@ import { LineSplitter } from './ndjson/lines.js';
 import { NativeNdjsonReader } from './ndjson/native.js';
 import { RowParser } from './ndjson/rows.js';
 import { LineScanner } from './ndjson/scanner.js';
+import { byteRange, lineStartFrom, type NdjsonSplit } from './ndjson/splits.js';
+import { asFileSplit, continueFileSplit, cutFile, lineAt, SPLIT_BYTES, splitBytes } from './csv/splits.js';
 
 /** Non-blank lines read to infer a schema. */
 export const SAMPLE_LINES = 1000;
@@ -94,6 +101,8 @@ export class NdjsonSource extends Source<Options> {
 
   /** Bytes per read. Tests make it tiny so that chunk boundaries fall everywhere. */
   chunkSize = 1 << 20;
+  /** Nominal bytes per split; unset: SPLIT_BYTES. Tests make it tiny so that a small file has many splits. */
+  splitBytes: number | undefined = undefined;
   /** Non-blank lines the inferred schema was drawn from (for error messages), once known. */
   private sampleLines: number | undefined;
 
@@ -156,19 +165,63 @@ export class NdjsonSource extends Source<Options> {
   }
 
   async *stream(ctx: StageContext): AsyncGenerator<RecordBatch> {
+    await using file = await InputFile.open(ctx.resolvePath(this.options.path));
+    yield* this.read(file.chunks(this.chunkSize, ctx.signal), { line: 1, atFileStart: true }, this.sampleLines, ctx);
+  }
+
+  /** Nominal splits of SPLIT_BYTES (or `splitBytes`), whatever the thread count: see ndjson/splits.ts. */
+  override async splits(ctx: StageContext): Promise<SourceSplit[]> {
+    const path = ctx.resolvePath(this.options.path);
+    const sampleLines = this.sampleLines;
+    const splits = cutFile(path, (await stat(path)).size, this.splitBytes ?? splitBytes(SPLIT_BYTES));
+    return sampleLines === undefined ? splits : splits.map((split): NdjsonSplit => ({ ...split, sampleLines }));
+  }
+
+  /** The split after one that covered `previous`, with its first line number (its start is always right). */
+  override continueSplit(next: SourceSplit, previous: SplitExtent): SourceSplit {
+    return continueFileSplit(asFileSplit(next), previous);
+  }
+
+  /** Reads the lines that start in a split's nominal range; errors name their true line. */
+  override async *streamSplit(split: SourceSplit, ctx: StageContext): AsyncGenerator<RecordBatch, SplitExtent, undefined> {
+    const s = asFileSplit(split) as NdjsonSplit;
+    await using file = await InputFile.open(s.path);
+    const start = await lineStartFrom(file, s.start);
+    const end = s.end >= s.size ? Infinity : await lineStartFrom(file, s.end);
+    const line = s.firstLine ?? 1;
+    let read = 0;
+    const counted = async function* (chunks: AsyncIterable<Uint8Array>) {
+      for await (const chunk of chunks) {
+        read += chunk.length;
+        yield chunk;
+      }
+    };
+    try {
+      const after = yield* this.read(counted(byteRange(file, start, end, this.chunkSize, ctx.signal)), { line, atFileStart: start === 0 }, s.sampleLines, ctx);
+      const extent = { start, end: start + read, lines: after - line };
+      return s.firstLine === undefined ? extent : { ...extent, firstLine: s.firstLine };
+    } catch (error) {
+      if (!(error instanceof DataError) || s.firstLine !== undefined) throw error;
+      const shift = (await lineAt(s.path, start, true)) - line;
+      throw new DataError(error.file, error.line + shift, error.column, error.detail);
+    }
+  }
+
+  /** Reads the lines of `chunks` (which begin on line `start.line`); returns the line number after the last. */
+  private async *read(chunks: AsyncIterable<Uint8Array>, start: { line: number; atFileStart: boolean }, sampleLines: number | undefined, ctx: StageContext): AsyncGenerator<RecordBatch, number, undefined> {
     const { path, schema: declared } = this.options;
     const batchSize = ctx.batchSize;
-    await using file = await InputFile.open(ctx.resolvePath(path));
-    const origin = { declared: declared !== undefined, sampleLines: this.sampleLines };
+    const origin = { declared: declared !== undefined, sampleLines };
     const Native = nativeNdjsonParser(ctx.kernels.implementation);
     ctx.recordImplementation(Native === null ? 'js' : 'native');
     if (Native !== null) {
-      yield* readNative(new NativeNdjsonReader(Native, ctx.schema, path, origin, batchSize), file, this.chunkSize, ctx);
-      return;
+      const reader = new NativeNdjsonReader(Native, ctx.schema, path, origin, batchSize, start);
+      yield* readNative(reader, chunks, ctx);
+      return reader.nextLine;
     }
-    const splitter = new LineSplitter(path);
+    const splitter = new LineSplitter(path, start);
     const parser = new RowParser(ctx.schema, path, origin, batchSize);
-    for await (const chunk of file.chunks(this.chunkSize, ctx.signal)) {
+    for await (const chunk of chunks) {
       ctx.signal.throwIfAborted();
       ctx.addBytesRead(chunk.length);
       splitter.push(chunk);
@@ -177,12 +230,13 @@ export class NdjsonSource extends Source<Options> {
     splitter.finish();
     yield* fullBatches(splitter, parser, batchSize, ctx.signal);
     if (parser.rows > 0) yield parser.takeBatch();
+    return splitter.line;
   }
 }
 
 /** The native twin of the loop in `stream`: the same chunks, lines and batches, parsed in Rust. */
-async function* readNative(reader: NativeNdjsonReader, file: InputFile, chunkSize: number, ctx: StageContext): AsyncGenerator<RecordBatch> {
-  for await (const chunk of file.chunks(chunkSize, ctx.signal)) {
+async function* readNative(reader: NativeNdjsonReader, chunks: AsyncIterable<Uint8Array>, ctx: StageContext): AsyncGenerator<RecordBatch> {
+  for await (const chunk of chunks) {
     ctx.signal.throwIfAborted();
     ctx.addBytesRead(chunk.length);
     reader.push(chunk);

@@ -20,14 +20,21 @@ export class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private carry: Uint8Array[] = [];
   private carryBytes = 0;
-  private atFileStart = true;
+  private atFileStart: boolean;
   /** Decoded complete lines not yet handed out, and where the next one starts. */
   private text = '';
   private next = 0;
   /** The line number of the next line handed out. */
   line = 1;
 
-  constructor(readonly file: string) {}
+  /** `start`: where the bytes pushed begin (a split after the first starts on a later line, with no byte order mark). */
+  constructor(
+    readonly file: string,
+    start: { line: number; atFileStart: boolean } = { line: 1, atFileStart: true },
+  ) {
+    this.line = start.line;
+    this.atFileStart = start.atFileStart;
+  }
 
   /** True while decoded lines are waiting for {@link feed}. */
   get pending(): boolean {
