@@ -92,7 +92,7 @@ describe('csv splits: reading every split, verified, gives exactly what stream()
       );
       expect(manySplits).toBeGreaterThan(50);
       expect(wrong).toBeGreaterThan(0); // some guesses landed inside quotes and were corrected
-    });
+    }, 180_000);
 
     it(`on random damaged CSV the same rows or the same error (file:line:field), ${kernels} parser`, async () => {
       const damage = fc.tuple(fc.nat(), fc.constantFrom('"', ',', '\n', '\r', 'x', '""', '\xff', 'a"b'));
@@ -110,6 +110,6 @@ describe('csv splits: reading every split, verified, gives exactly what stream()
         { numRuns: 150 },
       );
       expect(errors).toBeGreaterThan(10);
-    });
+    }, 180_000);
   }
 });
