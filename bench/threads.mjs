@@ -14,6 +14,7 @@
 // Usage: npm run bench -- --suite threads [--rounds N] [--csv-only]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordBatch, schema } from '../dist/index.js';
@@ -82,25 +83,42 @@ const median = (xs) => {
 /** Wall ms of a fresh `sluice run` process per round, threads 0/1/2 interleaved round by round. */
 function processes(group, job) {
   const times = { 0: [], 1: [], 2: [] };
+  const cpu = { 0: [], 1: [], 2: [] };
   for (let r = 0; r < rounds; r++) {
     for (const threads of [1, 2, 0]) {
       const started = performance.now();
-      const result = spawnSync(process.execPath, [cli, 'run', job, '--set', `threads=${threads}`, '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
+      // GNU time reports the child's CPU (all its threads): on a shared machine wall time also measures the neighbours.
+      const result = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, cli, 'run', job, '--set', `threads=${threads}`, '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
       const ms = performance.now() - started;
       if (result.status !== 0) throw new Error(`${group} threads ${threads}: exit ${result.status}\n${result.stderr}`);
+      const [, user, system] = /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) ?? [];
       times[threads].push(ms);
-      process.stderr.write(`${group} threads ${threads}: ${ms.toFixed(0)} ms\n`);
+      cpu[threads].push((Number(user) + Number(system)) * 1000);
+      process.stderr.write(`${group} threads ${threads}: ${ms.toFixed(0)} ms wall, ${cpu[threads].at(-1).toFixed(0)} ms CPU\n`);
     }
   }
   const one = median(times[1]);
-  return [0, 1, 2].map((threads) => ({ group, name: `threads: ${threads}`, medianMs: median(times[threads]), ratioToReference: median(times[threads]) / one, speedUp: one / median(times[threads]), rounds, runsMs: times[threads].map((ms) => Math.round(ms)) }));
+  return [0, 1, 2].map((threads) => ({
+    group,
+    name: `threads: ${threads}`,
+    medianMs: median(times[threads]),
+    ratioToReference: median(times[threads]) / one,
+    speedUp: one / median(times[threads]),
+    medianCpuMs: median(cpu[threads]),
+    rounds,
+    runsMs: times[threads].map((ms) => Math.round(ms)),
+  }));
 }
 
 /** Round trips through one warm worker: median of `count` sequential tasks. */
 async function roundTrips() {
   const pool = new WorkerPool({ threads: 1 });
   const F = schema({ value: { type: 'float64', nullable: false } });
-  const fresh = () => new RecordBatch(F, [{ layout: 'float64', values: Float64Array.from({ length: 65_536 }, (_, i) => i / 3), validity: null }], 65_536);
+  const fresh = () => {
+    const values = new Float64Array(65_536);
+    for (let i = 0; i < values.length; i++) values[i] = i / 3;
+    return new RecordBatch(F, [{ layout: 'float64', values, validity: null }], 65_536);
+  };
   const time = async (count, task) => {
     for (let i = 0; i < 50; i++) await task(); // warm-up: the worker's module loading and JIT
     const ms = [];
@@ -141,7 +159,7 @@ if (!process.argv.includes('--csv-only')) {
 }
 const result = writeResult(
   'threads',
-  `Whole \`sluice run\` processes (native kernels; a fresh process per run, pool start-up included) with threads 0, 1 and 2, ${rounds} rounds interleaved; ratioToReference is the median wall time over threads 1's (speedUp its inverse: target ≥ 1.7 for threads 2 on the CSV job). Round trips: one warm worker, median of sequential tasks, ratio to the empty task; buildMs is the cost of building the batch in the main thread, included in both batch rows.`,
+  `Whole \`sluice run\` processes (native kernels; a fresh process per run, pool start-up included) with threads 0, 1 and 2, ${rounds} rounds interleaved, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (2 cores shared with other work: medianCpuMs is the process's CPU time, all threads); ratioToReference is the median wall time over threads 1's (speedUp its inverse: target ≥ 1.7 for threads 2 on the CSV job). Round trips: one warm worker, median of sequential tasks, ratio to the empty task; buildMs is the cost of building the batch in the main thread, included in both batch rows.`,
   'threads: 1',
   rows,
 );

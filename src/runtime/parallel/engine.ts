@@ -202,7 +202,7 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   const inline = inlineStages(plan, prefix, aggregate, block, env);
   const splits = await source.splits!(inline.source.ctx);
   const job = unitJob(plan, prefix, aggregate, env.kernels);
-  const state: MergeState = { previous: undefined, partials: [] };
+  const state: MergeState = { previous: undefined, sourceRows: 0, partials: [] };
   const reached: number[] = [];
   /** Split k on the main thread, made exact from its predecessor's extent first (so it is never re-read). */
   async function* here(k: number): AsyncGenerator<RecordBatch> {
@@ -222,6 +222,7 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
         }
         if (next.done) {
           state.previous = next.value.extent;
+          state.sourceRows += next.value.sourceRows;
           if (aggregate !== undefined) state.partials.push(next.value.partial);
           return;
         }
@@ -285,6 +286,8 @@ async function* finish(aggregate: PlannedStage<Transform>, ctx: StageContext, pa
 interface MergeState {
   /** The extent of the last split merged: the next split is verified against it. */
   previous: SplitExtent | undefined;
+  /** Source rows of the splits merged so far: where the next unit's rows start. */
+  sourceRows: number;
   readonly partials: unknown[];
 }
 
@@ -358,7 +361,8 @@ async function* pooledResults(
   };
   const accept = async (k: number, result: Extract<UnitResult, { ok: true }>): Promise<RecordBatch[]> => {
     live.end(k);
-    await reject(env, block.add(result.counts, 0, {}));
+    await reject(env, block.add(result.counts, 0, { first: state.sourceRows }));
+    state.sourceRows += result.sourceRows;
     state.previous = result.extent;
     if (aggregate !== undefined) state.partials.push(result.partial);
     return result.batches.map((data) => RecordBatch.fromData(data));
