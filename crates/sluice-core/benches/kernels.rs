@@ -7,7 +7,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use sluice_core::{
     compare_dictionary, compare_f64, compare_i64, filter_grouped_stats_f64, grouped_stats_f64,
-    sum_f64, take, CmpOp, StatsSlots,
+    grouped_stats_i32, grouped_stats_i64, grouped_stats_valid_f64, sort_stable_f64, sum_f64, take,
+    CmpOp, StatsSlots, TypedSlots,
 };
 
 const SLOTS: StatsSlots = StatsSlots {
@@ -38,6 +39,26 @@ fn empty_state() -> Vec<f64> {
     (0..50)
         .flat_map(|_| [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY])
         .collect()
+}
+
+/// The typed grouped kernels' slots: rows, nulls, sum (lo), sum_hi, min, max.
+const TYPED: TypedSlots = TypedSlots {
+    stride: 6,
+    rows: Some(0),
+    nulls: Some(1),
+    sum: Some(2),
+    sum_hi: Some(3),
+    min: Some(4),
+    max: Some(5),
+};
+
+fn typed_state(words: bool) -> Vec<f64> {
+    let (lo, hi) = if words {
+        (f64::from_bits(i64::MAX as u64), f64::from_bits(i64::MIN as u64))
+    } else {
+        (f64::INFINITY, f64::NEG_INFINITY)
+    };
+    (0..50).flat_map(|_| [0.0, 0.0, -0.0, 0.0, lo, hi]).collect()
 }
 
 fn kernels(c: &mut Criterion) {
@@ -93,6 +114,34 @@ fn kernels(c: &mut Criterion) {
                     &mut empty_state(),
                     SLOTS,
                 )
+            })
+        });
+        // One row in ten null, as in bench/kernels.mjs.
+        let mut validity = vec![0xffu8; n.div_ceil(8)];
+        for i in 0..n {
+            if (i as u32).wrapping_mul(2_654_435_761).is_multiple_of(10) {
+                validity[i / 8] &= !(1 << (i % 8));
+            }
+        }
+        let users: Vec<i32> = codes.iter().zip(&values).map(|(&c, &v)| c * 1000 + v as i32).collect();
+        let f64_slots = TypedSlots { sum_hi: None, ..TYPED };
+        group.bench_function(BenchmarkId::new("grouped_stats_valid_f64 (10% null)", n), |b| {
+            b.iter(|| {
+                grouped_stats_valid_f64(black_box(&values), Some(&validity), &codes, &mut typed_state(false), f64_slots)
+            })
+        });
+        group.bench_function(BenchmarkId::new("grouped_stats_i32 (10% null)", n), |b| {
+            b.iter(|| grouped_stats_i32(black_box(&users), Some(&validity), &codes, &mut typed_state(false), f64_slots))
+        });
+        group.bench_function(BenchmarkId::new("grouped_stats_i64 (10% null)", n), |b| {
+            b.iter(|| grouped_stats_i64(black_box(&ts), Some(&validity), &codes, &mut typed_state(true), TYPED))
+        });
+        let identity: Vec<u32> = (0..n as u32).collect();
+        let mut permutation = identity.clone();
+        group.bench_function(BenchmarkId::new("sort_stable_f64 (copy of identity + sort)", n), |b| {
+            b.iter(|| {
+                permutation.copy_from_slice(&identity);
+                sort_stable_f64(black_box(&values), None, &mut permutation)
             })
         });
         group.finish();

@@ -17,6 +17,13 @@
 
 use crate::CoreError;
 
+/// Bits per radix digit: 11 makes six passes over a u64 with 2048 buckets,
+/// whose write heads still fit in L1/L2.
+const BITS: usize = 11;
+const DIGITS: usize = 64usize.div_ceil(BITS);
+const RADIX: usize = 1 << BITS;
+const MASK: usize = RADIX - 1;
+
 /// Below this many rows the comparison sort is faster than the passes.
 const RADIX_MIN: usize = 2048;
 
@@ -88,10 +95,10 @@ pub fn sort_stable_f64(
     let mut k2 = vec![0u64; m];
     let mut p2 = vec![0u32; m];
     // Histograms of all eight bytes in one read of the keys.
-    let mut counts = vec![[0usize; 256]; 8];
+    let mut counts = vec![[0usize; RADIX]; DIGITS];
     for &x in &k {
         for (d, c) in counts.iter_mut().enumerate() {
-            c[((x >> (8 * d)) & 0xff) as usize] += 1;
+            c[((x >> (BITS * d)) as usize) & MASK] += 1;
         }
     }
     let mut src_in_perm = true; // where the current order lives: (k, permutation) or (k2, p2)
@@ -99,20 +106,20 @@ pub fn sort_stable_f64(
         if c.contains(&m) {
             continue; // every key has this byte: the pass would not move anything
         }
-        let mut starts = [0usize; 256];
+        let mut starts = [0usize; RADIX];
         let mut at = 0;
         for (s, &n) in starts.iter_mut().zip(c) {
             *s = at;
             at += n;
         }
-        let shift = 8 * d;
+        let shift = BITS * d;
         let (ks, ps, kd, pd) = if src_in_perm {
             (&k[..], &permutation[..], &mut k2[..], &mut p2[..])
         } else {
             (&k2[..], &p2[..], &mut k[..], &mut permutation[..])
         };
         for (&x, &r) in ks.iter().zip(ps) {
-            let b = ((x >> shift) & 0xff) as usize;
+            let b = ((x >> shift) as usize) & MASK;
             let to = starts[b];
             starts[b] += 1;
             // SAFETY: `starts` partitions 0..m by the histogram of this byte.
