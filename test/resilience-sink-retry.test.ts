@@ -40,3 +40,15 @@ describe('a sink built on BatchSink that fails N writes', () => {
     expect(filesIn(join(dir, 'out'))).toEqual([]);
   });
 });
+
+describe('a slow sink under timeout', () => {
+  it('has each hanging write cut at the timeout and retried, writing every row exactly once', async () => {
+    dir = tempDir();
+    const summary = await runJob(dir, {
+      source: { type: 'synthetic', rows: 3000, batch_size: 1000, seed: 5 },
+      sink: { type: 'failing_sink', path: 'out.ndjson', delay_ms: 60_000, slow_attempts: 2, timeout: 50, retry: { attempts: 3, initial_delay_ms: 1, max_delay_ms: 1 } },
+    });
+    expect(summary.stages[1]).toMatchObject({ rowsIn: 3000, rowsOut: 3000, retries: 2 });
+    expect(readNdjson(join(dir, 'out.ndjson')).map((r) => Number(r.id))).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+  });
+});
