@@ -121,13 +121,43 @@ pub struct NdjsonChunk {
 #[derive(Default)]
 pub struct Dictionary {
     codes: HashMap<Box<[u8]>, i32, FxBuildHasher>,
+    /// Short strings (at most 8 bytes: most categories) seen lately, by a
+    /// hash of their bytes: `(bytes as a word, length, code)`. A hit costs a
+    /// multiply and two compares instead of hashing and a `memcmp`.
+    recent: Vec<(u64, u32, i32)>,
     bytes: Vec<u8>,
     offsets: Vec<i32>,
 }
 
+const RECENT_BITS: u32 = 8;
+const EMPTY_SLOT: (u64, u32, i32) = (0, u32::MAX, 0);
+
 impl Dictionary {
     /// The code of `text`, added if new; `None` if it is new and not UTF-8.
+    #[inline]
     fn code_of(&mut self, text: &[u8]) -> Option<i32> {
+        if text.len() > 8 {
+            return self.code_of_long(text);
+        }
+        let word = text
+            .iter()
+            .enumerate()
+            .fold(0u64, |w, (i, &b)| w | (b as u64) << (8 * i));
+        let slot = ((word ^ text.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> (64 - RECENT_BITS)) as usize;
+        if self.recent.is_empty() {
+            self.recent = vec![EMPTY_SLOT; 1 << RECENT_BITS];
+        }
+        let (w, len, code) = self.recent[slot];
+        if w == word && len == text.len() as u32 {
+            return Some(code);
+        }
+        let code = self.code_of_long(text)?;
+        self.recent[slot] = (word, text.len() as u32, code);
+        Some(code)
+    }
+
+    fn code_of_long(&mut self, text: &[u8]) -> Option<i32> {
         if let Some(&code) = self.codes.get(text) {
             return Some(code);
         }
@@ -167,6 +197,7 @@ impl Dictionary {
 
     /// Empties the dictionary for the next batch, keeping its memory.
     pub fn clear(&mut self) {
+        self.recent.fill(EMPTY_SLOT);
         self.codes.clear();
         self.bytes.clear();
         self.offsets.clear();
@@ -246,7 +277,7 @@ pub struct NdjsonParser {
     types: Vec<NdjsonType>,
     lookup: HashMap<Box<[u8]>, usize, FxBuildHasher>,
     /// Each name's bytes when it needs no escape in JSON (so can be matched in place).
-    plain_names: Vec<Option<Box<[u8]>>>,
+    plain_names: Vec<Option<PlainName>>,
     origin: SchemaOrigin,
     dictionaries: Vec<Dictionary>,
     /// `seen[c] == stamp` when column `c` got a value on the current line.
@@ -266,15 +297,7 @@ impl NdjsonParser {
             .enumerate()
             .map(|(i, n)| (n.as_bytes().into(), i))
             .collect();
-        let plain_names = names
-            .iter()
-            .map(|n| {
-                let b = n.as_bytes();
-                let plain =
-                    !b.is_empty() && b.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\');
-                plain.then(|| b.into())
-            })
-            .collect();
+        let plain_names = names.iter().map(|n| PlainName::of(n)).collect();
         NdjsonParser {
             plain_names,
             dictionaries: (0..names.len()).map(|_| Dictionary::default()).collect(),
@@ -427,13 +450,13 @@ impl NdjsonParser {
                 // Keys usually come in the schema's order: try the column after the last
                 // one first, in place (a plain name followed by the closing quote).
                 let plain = if expected < count {
-                    self.plain_names[expected].as_deref()
+                    self.plain_names[expected].as_ref()
                 } else {
                     None
                 };
                 let column = match plain {
                     Some(name) if key_is(l, p + 1, name) => {
-                        p += name.len() + 2;
+                        p += name.bytes.len() + 2;
                         Some(expected)
                     }
                     _ => {
@@ -755,14 +778,57 @@ fn at(l: &[u8], i: usize) -> u8 {
 
 /// The key whose content starts at `k` is exactly `name` (plain): `name` then a quote.
 #[inline(always)]
-fn key_is(l: &[u8], k: usize, name: &[u8]) -> bool {
-    let end = k + name.len();
-    end < l.len() && l[end] == b'"' && l[k..end].iter().zip(name).all(|(a, b)| a == b)
+fn key_is(l: &[u8], k: usize, name: &PlainName) -> bool {
+    let bytes = &name.bytes[..];
+    let end = k + bytes.len();
+    if end >= l.len() || l[end] != b'"' {
+        return false;
+    }
+    // Names of up to 8 bytes (the usual) in one comparison of words.
+    if bytes.len() <= 8 && k + 8 <= l.len() {
+        let word = u64::from_le_bytes(l[k..k + 8].try_into().unwrap());
+        return word & name.mask == name.word;
+    }
+    l[k..end] == *bytes
+}
+
+/// A column name that needs no escape in JSON, ready to be matched in place.
+struct PlainName {
+    bytes: Box<[u8]>,
+    /// Its first 8 bytes as a little-endian word, and the mask of its length.
+    word: u64,
+    mask: u64,
+}
+
+impl PlainName {
+    fn of(name: &str) -> Option<PlainName> {
+        let b = name.as_bytes();
+        if b.is_empty() || b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\') {
+            return None;
+        }
+        let mut head = [0u8; 8];
+        let n = b.len().min(8);
+        head[..n].copy_from_slice(&b[..n]);
+        Some(PlainName {
+            bytes: b.into(),
+            word: u64::from_le_bytes(head),
+            mask: u64::MAX >> (8 * (8 - n)),
+        })
+    }
 }
 
 /// Skips space, tab and CR.
 #[inline(always)]
-fn ws(l: &[u8], mut p: usize) -> usize {
+fn ws(l: &[u8], p: usize) -> usize {
+    // Most calls find a token at once: one comparison settles them.
+    match l.get(p) {
+        Some(&b) if b > b' ' => p,
+        _ => ws_slow(l, p),
+    }
+}
+
+#[inline(never)]
+fn ws_slow(l: &[u8], mut p: usize) -> usize {
     while p < l.len() && matches!(l[p], b' ' | b'\t' | b'\r') {
         p += 1;
     }
@@ -1048,7 +1114,7 @@ fn describe_value(l: &[u8], p: usize) -> Scan<String> {
 
 /// With `l[p]` `-` or a digit: checks the number against JSON's grammar,
 /// gathering its digits on the way (one pass for the common shapes).
-#[inline]
+#[inline(always)]
 fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
     let mut i = p;
     let negative = at(l, i) == b'-';
@@ -1069,13 +1135,7 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
         digits = count;
         i += count as usize;
     } else {
-        return fail(
-            i,
-            format!(
-                "invalid number: expected a digit after '-', found {}",
-                found(l, i)
-            ),
-        );
+        return Err(bad_number(l, i, "after '-'"));
     }
     let mut integer = true;
     let mut fraction = 0u32;
@@ -1083,13 +1143,7 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
         integer = false;
         i += 1;
         if !at(l, i).is_ascii_digit() {
-            return fail(
-                i,
-                format!(
-                    "invalid number: expected a digit after '.', found {}",
-                    found(l, i)
-                ),
-            );
+            return Err(bad_number(l, i, "after '.'"));
         }
         loop {
             let d = at(l, i).wrapping_sub(b'0');
@@ -1114,13 +1168,7 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
             i += 1;
         }
         if !at(l, i).is_ascii_digit() {
-            return fail(
-                i,
-                format!(
-                    "invalid number: expected a digit in the exponent, found {}",
-                    found(l, i)
-                ),
-            );
+            return Err(bad_number(l, i, "in the exponent"));
         }
         while at(l, i).is_ascii_digit() {
             i += 1;
@@ -1202,6 +1250,17 @@ const POW10_U64: [u64; 9] = [
     10_000_000,
     100_000_000,
 ];
+
+#[cold]
+fn bad_number(l: &[u8], i: usize, place: &str) -> Fail {
+    Fail {
+        at: i,
+        detail: format!(
+            "invalid number: expected a digit {place}, found {}",
+            found(l, i)
+        ),
+    }
+}
 
 /// 10^0 … 10^22: exactly representable doubles (Clinger's fast path).
 const POW10: [f64; 23] = [

@@ -296,3 +296,32 @@ fn digit_runs_of_every_length_read_exactly() {
     assert_eq!(digit_run(b"x123", 0), (0, 0));
     assert_eq!(digit_run(b"09/:", 0), (9, 2));
 }
+
+#[test]
+fn dictionary_codes_follow_first_appearance_for_short_and_long_strings() {
+    let mut d = Dictionary::default();
+    let texts: Vec<String> = (0..2000)
+        .map(|i| {
+            if i % 3 == 0 {
+                format!("long-string-{i}")
+            } else {
+                format!("s{i}")
+            }
+        })
+        .collect();
+    for round in 0..3 {
+        for (i, t) in texts.iter().enumerate() {
+            assert_eq!(
+                d.code_of(t.as_bytes()),
+                Some(i as i32),
+                "round {round}: {t}"
+            );
+        }
+    }
+    assert_eq!(d.code_of(b""), Some(2000));
+    assert_eq!(d.code_of(b"\0"), Some(2001));
+    assert_eq!(d.code_of(b"\xff"), None);
+    d.clear();
+    assert_eq!(d.code_of(b"s1"), Some(0));
+    assert_eq!(d.len(), 1);
+}
