@@ -58,4 +58,20 @@ describe('circuit breaker', () => {
     const outcomes = await Promise.all(concurrent);
     expect(outcomes.every((o) => o.output?.numRows === 1 && o.rowsSkipped === 0)).toBe(true);
   });
+
+  it('re-opens when the half-open probe fails, and the units that waited on the probe are refused', async () => {
+    vi.useFakeTimers();
+    const policy: StagePolicy = { ...DEFAULT_POLICY, onError: 'skip', circuitBreaker: { failureThreshold: 1, halfOpenAfterMs: 500 } };
+    const stage = new Switchable({});
+    const ctx = testStageContext({ schema: s });
+    const batch = RecordBatch.fromRows(s, [{ id: 1n }]);
+    const run = () => processBatchWithPolicy(stage, batch, ctx, policy, { row: 0 });
+    await run();
+    expect(stageBreakerState(stage)).toBe('open');
+    await vi.advanceTimersByTimeAsync(500);
+    const outcomes = await Promise.all([run(), run(), run()]);
+    expect(stage.calls).toBe(2); // the first failure, then exactly one probe
+    expect(outcomes.every((o) => o.rowsSkipped === 1)).toBe(true);
+    expect(stageBreakerState(stage)).toBe('open');
+  });
 });
