@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { jsKernels, selectKernels } from '../src/kernels/index.js';
 import { CsvSource } from '../src/stages/sources/csv.js';
+import { testStageContext } from '../src/testing/context.js';
 import { fileWith } from './csv-helpers.js';
-import { readBothWays } from './csv-split-helpers.js';
+import { plan, readBothWays } from './csv-split-helpers.js';
 
 /**
  * Notes that are quoted fields of many lines, each line CSV-looking text of the same width
@@ -56,5 +57,33 @@ describe('csv splits: a file whose quoting defeats the guess still reads right',
     expect(both.read!.wrongGuesses).toBeGreaterThan(0);
     expect(both.read!.failedGuesses).toBe(0);
     expect(both.splits).toEqual({ rows: [{ id: 0n, note: '1,a\n2,b\n3,c\n4,d' }, { id: 5n, note: 'e' }] });
+  });
+
+  it('a guess that opens a quote nothing closes gives up a bounded distance past its split, and is re-read', async () => {
+    // Row 5000's note is "a" and a line break: its closing quote starts a line. A guess there
+    // opens a quote that only the end of the file (2.8 MB on) would close.
+    let text = 'id,note\n';
+    const pad = 'n'.repeat(50);
+    for (let i = 0; i < 5000; i++) text += `${i},${pad}${i}\n`;
+    text += '5000,"a\n"\n';
+    const quoteLine = text.length - 2;
+    for (let i = 5001; i < 50_000; i++) text += `${i},${pad}${i}\n`;
+    const dir = await fileWith(text);
+    const make = () => {
+      const source = new CsvSource(CsvSource.options.parse({ path: 'data.csv' }));
+      source.splitBytes = quoteLine - 2; // split 1 begins inside "a", so it guesses the quote's line
+      return source;
+    };
+    const stage = make();
+    const ctx = testStageContext({ schema: await plan(stage, dir), baseDir: dir });
+    const split1 = (await stage.splits(ctx))[1]!;
+    const read = async () => {
+      for await (const _ of stage.streamSplit(split1, ctx));
+    };
+    await expect(read()).rejects.toMatchObject({ name: 'GuessAbandoned' });
+    const both = await readBothWays(make, dir);
+    expect(both.read!.failedGuesses).toBeGreaterThanOrEqual(1);
+    expect(both.splits).toEqual(both.stream);
+    expect((both.splits as { rows: unknown[] }).rows).toHaveLength(50_000);
   });
 });

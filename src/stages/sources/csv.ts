@@ -93,6 +93,8 @@ import { vote, VOTE_ANY, VOTE_BOOL, VOTE_FLOAT64, VOTE_INT64 } from './csv/value
 
 /** Records read to infer the types of undeclared columns. */
 export const SAMPLE_ROWS = 1000;
+/** How far past its range a guessed split follows a record, at least: see readRecords. */
+const MIN_STRADDLE_BYTES = 1 << 20;
 
 const options = z.strictObject({
   path: z.string().min(1).describe('CSV file to read (relative to the job file)'),
@@ -262,7 +264,10 @@ export class CsvSource extends Source<Options> {
     const start = atFileStart ? 0 : input.offsetOf(input.pos);
     if (width === 0) return extent(start);
     const parser = this.batchParser(ctx);
-    yield* readRecords(input, parser, width, ctx.batchSize, limitOf(split), ctx.signal);
+    const limit = limitOf(split);
+    // A guessed split follows a record past its range only so far (an exact read takes over).
+    const straddleLimit = split.exact ? Infinity : limit + Math.max(split.bytes, MIN_STRADDLE_BYTES);
+    yield* readRecords(input, parser, width, ctx.batchSize, limit, ctx.signal, straddleLimit);
     return extent(start);
   }
 

@@ -46,12 +46,20 @@ export interface BatchParser {
   take(): RecordBatch;
 }
 
+/** A speculative split gave up: its straddling record ran too far past its range to be trusted. */
+export class GuessAbandoned extends Error {
+  override name = 'GuessAbandoned';
+}
+
 /**
  * Reads the records of `input` from its position into batches of `batchSize` rows: to the end of
  * the file, or, with a `limit` (a file offset), up to the first record boundary at or after it. A
  * record that straddles the limit is read whole: it belongs to the split it starts in. With a
  * limit, the window is cut at it, so the parsers (which never look past the window) stop at the
  * limit by themselves, and the one straddling record is then read alone.
+ *
+ * A straddling record still open at `straddleLimit` throws GuessAbandoned: from a wrong guess a
+ * quote can open that closes only at the end of the file, and the window would hold all of it.
  */
 export async function* readRecords(
   input: CsvInput,
@@ -60,6 +68,7 @@ export async function* readRecords(
   batchSize: number,
   limit: number,
   signal: AbortSignal,
+  straddleLimit = Infinity,
 ): AsyncGenerator<RecordBatch> {
   let straddling = false;
   for (;;) {
@@ -86,6 +95,9 @@ export async function* readRecords(
     if (parser.rows === batchSize) yield parser.take();
     if (straddling) {
       if (got === 1 || input.eof) break;
+      if (input.offsetOf(input.end) > straddleLimit) {
+        throw new GuessAbandoned(`the record at byte ${input.offsetOf(input.pos)} runs past byte ${straddleLimit}, too far past its split to follow a guessed start`);
+      }
       await input.more();
       continue;
     }
