@@ -185,7 +185,10 @@ function settle(stage: object, ctx: StageContext, policy: StagePolicy, error: un
   if (policy.onError === 'fail') {
     const suffix = attempts > 1 ? ` (after ${attempts} attempts)` : '';
     if (described instanceof StageError) throw described;
-    throw new StageError(ctx.place, typeOf(stage), suffix === '' ? described : new Error(`${described.message}${suffix}`, { cause: described }));
+    // The cause stays the stage's own error (a DataError keeps its exit code); only the message gains the attempts.
+    const failure = new StageError(ctx.place, typeOf(stage), described);
+    failure.message += suffix;
+    throw failure;
   }
   return { error: described, retries: Math.max(0, attempts - 1) };
 }
