@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Pipeline, StageError } from '../src/index.js';
 
 const plugin = new URL('./fixtures/parallel/stages.mjs', import.meta.url).pathname;
+const faults = new URL('./fixtures/faults/plain-source.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-worker-death-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // A low heap limit so the hoarding transform reaches it quickly.
@@ -40,6 +41,20 @@ describe('a worker that dies in the middle of a unit', () => {
       expect(pooled.counts[0]).toEqual(['source', 0, 400_000]);
     });
   }
+
+  it('while it holds a batch of a source without splits has that batch sent again from the kept copy', async () => {
+    const batchJob = (threads: number) => ({
+      plugins: [plugin, faults],
+      threads,
+      source: { type: 'plain_source', rows: 30_000, batch_size: 2000 },
+      transforms: [{ type: 'test_kill_worker_once', dir, at: 10_500, how: 'exit' }, { type: 'threshold_filter', column: 'value', op: 'lt', value: 3 }],
+    });
+    const expected = await (await Pipeline.fromJob(batchJob(0))).rows();
+    const pooled = await (await Pipeline.fromJob(batchJob(2))).rows();
+    expect(existsSync(join(dir, 'killed-exit-10500'))).toBe(true);
+    expect(pooled).toEqual(expected);
+    expect(pooled).toHaveLength(900);
+  });
 
   it('on every attempt fails the run, naming the stages and the split', async () => {
     const failure = await (await Pipeline.fromJob(job(1, 'exit', true))).rows().catch((e: unknown) => e);
