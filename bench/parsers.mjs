@@ -77,7 +77,8 @@ for (const format of formats) {
   const file = dataFile(format);
   const bytes = statSync(file).size;
   sizes.push(`${format} ${bytes} bytes`);
-  const pipeline = await Pipeline.fromJob({ source: { type: FORMATS[format].source, path: file } });
+  // threads: 0: one thread (the default worker pool would parse splits on every core).
+  const pipeline = await Pipeline.fromJob({ threads: 0, source: { type: FORMATS[format].source, path: file } });
   const timings = { native: [], js: [], polars: [] };
   await parseOnce(pipeline, native); // warm-up: page cache and JIT
   for (let i = 0; i < runs; i++) {
