@@ -43,6 +43,21 @@ function emptyState() {
   return st;
 }
 
+/** The typed grouped kernels' state: 0 rows, 1 nulls, 2 sum (lo), 3 sumHi, 4 min, 5 max (int64 words for groupedStatsI64). */
+const TYPED = 6;
+function typedState(words) {
+  const st = new Float64Array(50 * TYPED);
+  const w = new BigInt64Array(st.buffer);
+  for (let g = 0; g < 50; g++) {
+    st.set([0, 0, -0, 0, Infinity, -Infinity], g * TYPED);
+    if (words) {
+      w[g * TYPED + 4] = 2n ** 63n - 1n;
+      w[g * TYPED + 5] = -(2n ** 63n);
+    }
+  }
+  return st;
+}
+
 const rows = [];
 for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10_000_000, 12]]) {
   const c = columns(n);
@@ -51,6 +66,11 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
   const selection = out.slice(0, count);
   const taken = new Float64Array(count);
   const tsThreshold = Number(c.ts[n >> 1]);
+  // One row in ten null (a counter-based pattern, not periodic in the categories).
+  const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
+  for (let i = 0; i < n; i++) if (((i * 2654435761) >>> 0) % 10 === 0) validity[i >> 3] &= ~(1 << (i & 7));
+  const identity = Uint32Array.from({ length: n }, (_, i) => i);
+  const permutation = new Uint32Array(n);
   const bench = new Bench({ iterations, warmupIterations: 3, time: 0, warmupTime: 0 });
   const meta = {};
   const add = (name, impl, kernel, fn) => {
@@ -70,6 +90,20 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
     add(`fused filter value > 90 + group-by category [${impl}]`, impl, 'filterGroupedStatsF64', () =>
       k.filterGroupedStatsF64(c.values, null, c.codes, 'gt', 90, emptyState(), STRIDE, 0, 1, 2, 3),
     );
+    add(`groupedStatsValidF64 by category, 10% null [${impl}]`, impl, 'groupedStatsValidF64', () =>
+      k.groupedStatsValidF64(c.values, validity, c.codes, typedState(false), TYPED, 0, 1, 2, 4, 5),
+    );
+    add(`groupedStatsI32 user_id by category, 10% null [${impl}]`, impl, 'groupedStatsI32', () =>
+      k.groupedStatsI32(c.users, validity, c.codes, typedState(false), TYPED, 0, 1, 2, 4, 5),
+    );
+    add(`groupedStatsI64 ts by category, 10% null [${impl}]`, impl, 'groupedStatsI64', () =>
+      k.groupedStatsI64(c.ts, validity, c.codes, typedState(true), TYPED, 0, 1, 2, 3, 4, 5),
+    );
+    // The copy of the identity permutation (a memcpy) is inside both arms.
+    add(`sortStableF64 by value (100K distinct) [${impl}]`, impl, 'sortStableF64', () => {
+      permutation.set(identity);
+      k.sortStableF64(c.values, null, permutation);
+    });
   }
   if (n === 65_536) {
     // The threshold_filter's copy of a whole synthetic batch (5 columns, 10% of the rows):
