@@ -11,8 +11,8 @@ export const ExitCode = {
   invalidJob: 2,
   badInput: 3,
   /**
-   * The run finished but not fully: an optional stage failed, rows went to a dead-letter output,
-   * or kernels fell back. Reserved: nothing produces it until those policies land.
+   * The run finished but not fully (`RunSummary.degraded` is not empty): an optional sink failed,
+   * rows were skipped or went to the dead-letter output, or native kernels fell back to the twins.
    */
   degraded: 4,
   interrupted: 130,
