@@ -181,6 +181,17 @@ export declare function groupedStatsI64(values: BigInt64Array, validity: Uint8Ar
  */
 export declare function groupedStatsValidF64(values: Float64Array, validity: Uint8Array | null | undefined, gids: Int32Array, state: Float64Array, stride: number, rowsSlot: number, nullsSlot: number, sumSlot: number, minSlot: number, maxSlot: number): void
 
+/**
+ * Interns the pairs `(a[i], b[i])` into the hash table `slots` (the
+ * TypeScript `PairTable` layout, holding `count` keys), writes each row's id
+ * into `out` and returns the new key count. New ids are `count, count + 1,
+ * …` in row order; with `keysA`/`keysB` each new id's pair is recorded there
+ * too. The table must have room for every row being new (load 1/2): the
+ * caller grows it first. `out` and the keys may not share memory with
+ * anything else.
+ */
+export declare function internPairs(a: Int32Array, b: Int32Array, slots: Int32Array, count: number, out: Int32Array, keysA: Int32Array | null | undefined, keysB: Int32Array | null | undefined): number
+
 export declare function nativeInfo(): NativeInfo
 
 /** What was loaded: the addon's crate version and build profile. */

@@ -33,7 +33,7 @@ function rowsOf<T>(value: fc.Arbitrary<T>, maxLength: number) {
     groups: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 60 })),
     rows: fc.array(fc.tuple(value, fc.nat(), fc.boolean()), { maxLength }),
     nulls: fc.constantFrom('none', 'some', 'all'),
-    slots: fc.constantFrom([0, 1, 2, 3, 4, 5], [-1, 1, 2, 3, 4, 5], [0, -1, 2, 3, -1, 5], [0, 1, -1, -1, 4, -1]),
+    slots: fc.constantFrom<number[]>([0, 1, 2, 3, 4, 5], [-1, 1, 2, 3, 4, 5], [0, -1, 2, 3, -1, 5], [0, 1, -1, -1, 4, -1]),
   });
 }
 

@@ -6,6 +6,7 @@
 import { warnOnce } from '../observe/log.js';
 import { compareBigInts, compareNumbers, type CompareOp } from './compare.js';
 import { filterGroupedStatsF64, groupedStatsF64 } from './group.js';
+import { internPairs } from './group-multi.js';
 import { groupedStatsI32, groupedStatsI64, groupedStatsValidF64 } from './group-typed.js';
 import { loadNativeAddon, type NativeAddon } from './native.js';
 import { sortStableF64 } from './sort.js';
@@ -113,6 +114,13 @@ export interface Kernels {
    * number. Call it per key, last key first.
    */
   sortStableF64(keys: Float64Array, classes: Uint8Array | null, permutation: Uint32Array): void;
+  /**
+   * Group ids of several key columns, one pair at a time: interns `(a[i], b[i])` into a
+   * `PairTable`'s words `slots` holding `count` keys (the caller reserves room for every row being
+   * new), writes each row's id into `out` and returns the new count. New ids are dense, in order
+   * of first appearance; with `keysA`/`keysB` each new id's pair is recorded there too.
+   */
+  internPairs(a: Int32Array, b: Int32Array, slots: Int32Array, count: number, out: Int32Array, keysA: Int32Array | null, keysB: Int32Array | null): number;
 }
 
 export const jsKernels: Kernels = {
@@ -132,6 +140,7 @@ export const jsKernels: Kernels = {
   groupedStatsI32,
   groupedStatsI64,
   sortStableF64,
+  internPairs,
 };
 
 /** The addon's functions: the generated bindings already have the interface's signatures. */
@@ -153,11 +162,12 @@ function nativeKernels(addon: NativeAddon): Kernels {
     groupedStatsI32: newer(addon, 'groupedStatsI32'),
     groupedStatsI64: newer(addon, 'groupedStatsI64'),
     sortStableF64: newer(addon, 'sortStableF64'),
+    internPairs: newer(addon, 'internPairs'),
   };
 }
 
 /** Kernels added after the first native set: a stale addon may lack them. */
-type NewerKernel = 'groupedStatsValidF64' | 'groupedStatsI32' | 'groupedStatsI64' | 'sortStableF64';
+type NewerKernel = 'groupedStatsValidF64' | 'groupedStatsI32' | 'groupedStatsI64' | 'sortStableF64' | 'internPairs';
 
 /**
  * The addon's `name`, or — when the loaded binary predates it — the twin, said once on stderr

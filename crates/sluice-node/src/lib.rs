@@ -11,6 +11,7 @@ use sluice_core::CmpOp;
 
 mod args;
 mod error;
+mod group_multi;
 mod group_typed;
 mod ndjson;
 mod parse;

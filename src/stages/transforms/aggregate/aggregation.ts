@@ -118,7 +118,7 @@ export class GroupedAggregation {
     this.plan = plan;
     this.kernels = kernels;
     this.layout = stateLayout(plan);
-    this.grouper = new Grouper(plan.keys.map((key) => key.type));
+    this.grouper = new Grouper(plan.keys.map((key) => key.type), kernels);
     this.pending = plan.values.map(() => 0);
     this.empty = emptyGroup(this.layout);
     this.reserve(Math.max(16, this.grouper.groups));

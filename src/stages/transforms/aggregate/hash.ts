@@ -44,6 +44,19 @@ export class PairTable {
     return newId;
   }
 
+  /**
+   * Grows the table (if needed) so that `extra` more keys fit at load 1/2 without growing: what
+   * the `internPairs` kernel needs, which writes into {@link PairTable.slotsArray} and never grows.
+   */
+  reserve(extra: number): void {
+    while (2 * (this.count + extra) > this.mask + 1) this.grow();
+  }
+
+  /** The table's words (four per slot: a, b, id or -1, unused), for the `internPairs` kernel. */
+  get slotsArray(): Int32Array {
+    return this.slots;
+  }
+
   /** The id of key (a, b), or -1. */
   find(a: number, b: number): number {
     const slots = this.slots;
@@ -86,8 +99,8 @@ function emptySlots(capacity: number): Int32Array {
   return slots;
 }
 
-/** A 32-bit mix of two words (murmur3 finaliser over a multiplicative combine). */
-function hash(a: number, b: number): number {
+/** A 32-bit mix of two words (murmur3 finaliser over a multiplicative combine); sluice-core's group_multi.rs has the same. */
+export function hash(a: number, b: number): number {
   let h = Math.imul(a, 0x9e3779b1) ^ b;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

@@ -14,7 +14,10 @@
  *   -0 folded into 0 and every NaN into one NaN: NaN keys form one group).
  *
  * With one key column the local id is the group id. With several, ids are combined pairwise
- * through PairTables: ((l0, l1) → c1, (c1, l2) → c2, …), and the last id is the group id.
+ * through PairTables: ((l0, l1) → c1, (c1, l2) → c2, …), and the last id is the group id. Each
+ * pairwise step is one call of the run's `internPairs` kernel (native or its twin) over the
+ * batch, on the PairTable's own words; every table also keeps the pair of each of its ids, from
+ * which a new group's local ids are decoded (no per-row pass to find the new groups).
  *
  * The distinct values ({@link KeyDictionary}) and the local ids of each group are plain data: the
  * indexes themselves are rebuilt from them ({@link Grouper.fromData}).
@@ -22,6 +25,7 @@
 import { encodeStrings } from '../../../batch/builder.js';
 import { dictionaryStrings, utf8At, type Column, type Utf8Column } from '../../../batch/column.js';
 import type { DataType } from '../../../batch/schema.js';
+import { jsKernels, type Kernels } from '../../../kernels/index.js';
 import { PairTable } from './hash.js';
 import { compareCodePoints, compareNumbersNaNLast } from './order.js';
 import { dictionaryEncode } from './strings.js';
@@ -323,26 +327,32 @@ export class Grouper {
   private readonly indexes: KeyIndex[];
   /** For k key columns, k-1 tables combining ids pairwise; the last one yields group ids. */
   private readonly tables: PairTable[] = [];
-  private readonly tableSizes: number[] = [];
+  /** Per table: the pair (a, b) of each of its ids. With two key columns these are the group keys. */
+  private pairKeys: [Int32Array, Int32Array][] = [];
   /** k >= 2: per key column, the local id of each group. */
   private groupKeys: Int32Array[] = [];
   private scratch: Int32Array[] = [];
   private combined = new Int32Array(0);
+  private spare = new Int32Array(0);
   private ids = new Int32Array(0);
 
-  constructor(readonly types: readonly DataType[]) {
+  constructor(
+    readonly types: readonly DataType[],
+    private readonly kernels: Pick<Kernels, 'internPairs'> = jsKernels,
+  ) {
     this.indexes = types.map(newIndex);
     this.groups = types.length === 0 ? 1 : 0;
     for (let j = 1; j < types.length; j++) {
       this.tables.push(new PairTable());
-      this.tableSizes.push(0);
+      this.pairKeys.push([new Int32Array(16), new Int32Array(16)]);
     }
-    if (types.length >= 2) this.groupKeys = types.map(() => new Int32Array(16));
+    if (types.length === 2) this.groupKeys = this.pairKeys[0]!;
+    else if (types.length > 2) this.groupKeys = types.map(() => new Int32Array(16));
   }
 
   /** A grouper holding the groups of `data`, with the same ids. */
-  static fromData(types: readonly DataType[], data: GroupKeysData): Grouper {
-    const grouper = new Grouper(types);
+  static fromData(types: readonly DataType[], data: GroupKeysData, kernels: Pick<Kernels, 'internPairs'> = jsKernels): Grouper {
+    const grouper = new Grouper(types, kernels);
     const k = types.length;
     if (k === 0) return grouper;
     data.dictionaries.forEach((dictionary, j) => grouper.indexes[j]!.load(dictionary));
@@ -375,55 +385,50 @@ export class Grouper {
   /** Group ids from per-column local ids, adding new groups (and recording their local ids). */
   private combine(locals: readonly Int32Array[], n: number, out: Int32Array): void {
     const k = locals.length;
-    if (this.combined.length < n) this.combined = new Int32Array(Math.max(n, this.combined.length * 2));
-    const combined = this.combined;
-    let previous = locals[0]!;
-    for (let j = 1; j < k - 1; j++) {
-      const table = this.tables[j - 1]!;
-      const next = locals[j]!;
-      let size = this.tableSizes[j - 1]!;
-      for (let i = 0; i < n; i++) {
-        const id = table.intern(previous[i]!, next[i]!, size);
-        if (id === size) size++;
-        combined[i] = id;
-      }
-      this.tableSizes[j - 1] = size;
-      previous = combined;
+    if (this.combined.length < n) {
+      this.combined = new Int32Array(Math.max(n, this.combined.length * 2));
+      this.spare = new Int32Array(this.combined.length);
     }
-    const table = this.tables[k - 2]!;
-    const last = locals[k - 1]!;
-    let groups = this.groups;
-    if (k === 2) {
-      // Two keys (the common case): the new group's local ids are the pair itself.
-      let keys0 = this.groupKeys[0]!;
-      let keys1 = this.groupKeys[1]!;
-      for (let i = 0; i < n; i++) {
-        const a = previous[i]!;
-        const b = last[i]!;
-        const id = table.intern(a, b, groups);
-        if (id === groups) {
-          if (groups === keys0.length) {
-            this.groupKeys = [(keys0 = grown(keys0, groups * 2)), (keys1 = grown(keys1, groups * 2))];
-          }
-          keys0[groups] = a;
-          keys1[groups] = b;
-          groups++;
-        }
-        out[i] = id;
+    // The intermediate ids alternate between two buffers: a kernel's input and output never overlap.
+    let previous = locals[0]!.subarray(0, n);
+    let buffer = this.combined;
+    let spare = this.spare;
+    const groupsBefore = this.groups;
+    for (let j = 1; j < k; j++) {
+      const table = this.tables[j - 1]!;
+      table.reserve(n);
+      const before = table.count;
+      let keys = this.pairKeys[j - 1]!;
+      if (keys[0].length < before + n) {
+        const length = Math.max(before + n, keys[0].length * 2);
+        keys = this.pairKeys[j - 1] = [grown(keys[0], length), grown(keys[1], length)];
       }
-      this.groups = groups;
+      const target = j === k - 1 ? out : buffer;
+      table.count = this.kernels.internPairs(previous, locals[j]!.subarray(0, n), table.slotsArray, before, target, keys[0], keys[1]);
+      previous = target.subarray(0, n);
+      [buffer, spare] = [spare, buffer];
+    }
+    const groups = this.tables[k - 2]!.count;
+    this.groups = groups;
+    if (k === 2) {
+      this.groupKeys = this.pairKeys[0]!;
       return;
     }
-    for (let i = 0; i < n; i++) {
-      const id = table.intern(previous[i]!, last[i]!, groups);
-      if (id === groups) {
-        if (groups === this.groupKeys[0]!.length) this.groupKeys = this.groupKeys.map((a) => grown(a, groups * 2));
-        for (let c = 0; c < k; c++) this.groupKeys[c]![groups] = locals[c]![i]!;
-        groups++;
+    // Decode each new group's local ids back through the tables: (c_{k-2}, l_{k-1}) from the last
+    // table, then (c_{j-1}, l_j) from table j-1 down to c_0 = l_0.
+    if (this.groupKeys[0]!.length < groups) this.groupKeys = this.groupKeys.map((a) => grown(a, Math.max(groups, a.length * 2)));
+    const gk = this.groupKeys;
+    const [lastA, lastB] = this.pairKeys[k - 2]!;
+    for (let g = groupsBefore; g < groups; g++) {
+      let c = lastA[g]!;
+      gk[k - 1]![g] = lastB[g]!;
+      for (let j = k - 2; j >= 1; j--) {
+        const [a, b] = this.pairKeys[j - 1]!;
+        gk[j]![g] = b[c]!;
+        c = a[c]!;
       }
-      out[i] = id;
+      gk[0]![g] = c;
     }
-    this.groups = groups;
   }
 
   /** The local id of each group for key column `j`. */
