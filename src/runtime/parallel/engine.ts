@@ -233,21 +233,34 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
     }
   }
   let scheduler: Scheduler | undefined;
+  let startFailed = false;
+  /** Splits below this one are read (or being read) on the main thread. */
+  let claimed = 0;
   const starting =
     threads > 0 && splits.length > 1
       ? startPool(job, threads, env).then((started) => {
-          if (started === undefined) return undefined;
-          scheduler = new Scheduler(started.pool, job, splits, threads, block, env);
+          if (started === undefined) {
+            startFailed = true;
+            return undefined;
+          }
+          // The pool takes over at the first split the main thread has not claimed.
+          scheduler = new Scheduler(started.pool, job, splits, claimed, threads, block, env);
           scheduler.fill();
           return scheduler;
         })
       : undefined;
+  const headStart = process.env['SLUICE_HEAD_START'] !== '0';
   try {
-    // Split 0 runs here while the workers start (their start-up is module loading: a few hundred ms).
-    if (splits.length > 0) yield* here(0);
-    const pooled = starting === undefined ? undefined : await abortable(starting, env.signal);
+    // While the workers start (module loading: 0.3–1 s), the main thread reads splits itself:
+    // split 0 always, more while the pool is not ready (SLUICE_HEAD_START=0: split 0 only, so
+    // which split runs where does not depend on timing).
+    while (claimed < splits.length && (claimed === 0 || starting === undefined || (headStart && scheduler === undefined && !startFailed))) {
+      const k = claimed++;
+      yield* here(k);
+    }
+    const pooled = starting === undefined || claimed >= splits.length ? undefined : await abortable(starting, env.signal);
     if (pooled !== undefined) yield* pooledResults(pooled, source, prefix, aggregate, state, env, block);
-    else for (let k = 1; k < splits.length; k++) yield* here(k);
+    else for (let k = claimed; k < splits.length; k++) yield* here(k);
   } finally {
     const pooled = scheduler ?? (await starting?.catch(() => undefined));
     await pooled?.close(env.signal.aborted);
@@ -304,20 +317,22 @@ function annotated(error: unknown, m: StageMetrics): Error {
 
 type Settled = { readonly ok: true; readonly result: UnitResult } | { readonly ok: false; readonly error: unknown };
 
-/** Units of splits 1.. on the pool, at most 2 × threads in flight; split 0 is read on the main thread. */
+/** Units of the splits from `from` on, on the pool, at most 2 × threads in flight (the main thread read the ones before). */
 class Scheduler {
   readonly inflight = new Map<number, Promise<Settled>>();
   readonly live: ReturnType<typeof liveProgress>;
-  private launched = 1;
+  private launched: number;
   private readonly window: number;
   constructor(
     readonly pool: WorkerPool,
     readonly job: UnitJob,
     readonly splits: readonly SourceSplit[],
+    readonly from: number,
     threads: number,
     block: BlockMetrics,
     private readonly env: BlockEnv,
   ) {
+    this.launched = from;
     this.window = Math.max(2, 2 * threads);
     this.live = liveProgress(block.metrics[0]!, splits.length);
   }
@@ -386,7 +401,7 @@ async function* pooledResults(
       for (const batch of await accept(k, settled.result)) yield batch;
     }
   }
-  for (let k = 1; k < splits.length; k++) {
+  for (let k = scheduler.from; k < splits.length; k++) {
     const settled = await abortable(inflight.get(k)!, env.signal);
     inflight.delete(k);
     scheduler.fill();

@@ -154,6 +154,8 @@ function guard<T>(step: UnitStage<unknown>, counts: readonly StageCounts[], inde
 function failure(error: unknown, step: UnitStage<unknown>, count: StageCounts): Error {
   const e = toError(error);
   if (e instanceof StageError || e instanceof InterruptedError || e.name === 'AbortError') return e;
+  // The run's own abort reason, rethrown by a stage that saw the signal: it stays what it was.
+  if (step.ctx.signal.aborted && error === step.ctx.signal.reason) return e;
   count.errors++;
   return new StageError(step.place, step.type, e);
 }
