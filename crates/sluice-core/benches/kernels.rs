@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use sluice_core::{
     compare_dictionary, compare_f64, compare_i64, filter_grouped_stats_f64, grouped_stats_f64,
-    grouped_stats_i32, grouped_stats_i64, grouped_stats_valid_f64, sort_stable_f64, sum_f64, take,
+    grouped_stats_i32, grouped_stats_i64, grouped_stats_valid_f64, intern_pairs, sort_stable_f64, sum_f64, take,
     CmpOp, StatsSlots, TypedSlots,
 };
 
@@ -135,6 +135,21 @@ fn kernels(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("grouped_stats_i64 (10% null)", n), |b| {
             b.iter(|| grouped_stats_i64(black_box(&ts), Some(&validity), &codes, &mut typed_state(true), TYPED))
+        });
+        // Two key columns (1,000 groups) in 64K-row batches, as the Grouper calls it.
+        let users20: Vec<i32> = users.iter().map(|u| u % 20).collect();
+        let mut pair_out = vec![0i32; 65_536];
+        group.bench_function(BenchmarkId::new("intern_pairs (1,000 groups, 64K batches)", n), |b| {
+            b.iter(|| {
+                // Room for 1,000 keys plus one batch of new ones at load 1/2.
+                let mut slots = vec![0i32; 4 * 262_144];
+                slots.chunks_mut(4).for_each(|s| s[2] = -1);
+                let mut count = 0;
+                for (a, k) in codes.chunks(65_536).zip(users20.chunks(65_536)) {
+                    count = intern_pairs(a, k, &mut slots, count, &mut pair_out, None).unwrap();
+                }
+                count
+            })
         });
         let identity: Vec<u32> = (0..n as u32).collect();
         let mut permutation = identity.clone();
