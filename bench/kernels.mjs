@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
 import { Pipeline, jsKernels, selectKernels } from '../dist/index.js';
+import { PairTable } from '../dist/stages/transforms/aggregate/hash.js';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const addon = createRequire(import.meta.url)('../native/index.cjs');
@@ -71,6 +72,8 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
   for (let i = 0; i < n; i++) if (((i * 2654435761) >>> 0) % 10 === 0) validity[i >> 3] &= ~(1 << (i & 7));
   const identity = Uint32Array.from({ length: n }, (_, i) => i);
   const permutation = new Uint32Array(n);
+  c.users20 = c.users.map((u) => u % 20);
+  const pairOut = new Int32Array(65_536);
   const bench = new Bench({ iterations, warmupIterations: 3, time: 0, warmupTime: 0 });
   const meta = {};
   const add = (name, impl, kernel, fn) => {
@@ -99,6 +102,18 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
     add(`groupedStatsI64 ts by category, 10% null [${impl}]`, impl, 'groupedStatsI64', () =>
       k.groupedStatsI64(c.ts, validity, c.codes, typedState(true), TYPED, 0, 1, 2, 3, 4, 5),
     );
+    // Two key columns (category × user_id % 20: 1,000 groups) in 64K-row batches, as the Grouper
+    // calls it: a fresh table, room reserved per batch, keys recorded.
+    add(`internPairs category × user_id%20, 64K batches [${impl}]`, impl, 'internPairs', () => {
+      const table = new PairTable();
+      const keysA = new Int32Array(1024 + 65_536);
+      const keysB = new Int32Array(1024 + 65_536);
+      for (let start = 0; start < n; start += 65_536) {
+        const end = Math.min(n, start + 65_536);
+        table.reserve(end - start);
+        table.count = k.internPairs(c.codes.subarray(start, end), c.users20.subarray(start, end), table.slotsArray, table.count, pairOut, keysA, keysB);
+      }
+    });
     // The copy of the identity permutation (a memcpy) is inside both arms.
     add(`sortStableF64 by value (100K distinct) [${impl}]`, impl, 'sortStableF64', () => {
       permutation.set(identity);
