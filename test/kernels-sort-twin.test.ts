@@ -71,3 +71,23 @@ describe('sortStableF64: native kernel and TypeScript twin', () => {
     expect(() => native.sortStableF64(new Int32Array(3) as unknown as Float64Array, null, new Uint32Array(1))).toThrow(/keys must be a Float64Array/);
   });
 });
+
+describe('a sort whose native step panics', () => {
+  it('is redone on the twin from the untouched permutation: the sort stage output equals the all-twin run', async () => {
+    const { createRequire } = await import('node:module');
+    const { Pipeline } = await import('../src/index.js');
+    const addon = createRequire(import.meta.url)('../native/index.cjs') as { __testArmKernelPanic(kernel: string, nthCall: number): void };
+    const pipeline = await Pipeline.fromJob({
+      threads: 0,
+      source: { type: 'synthetic', rows: 20_000, batch_size: 4_096, seed: 5 },
+      transforms: [{ type: 'sort', by: [{ column: 'category' }, { column: 'value', desc: true }] }],
+    });
+    const twin = await pipeline.collect({ kernels: jsKernels });
+    // Two keys: two sortStableF64 calls; the second (the first key, run last) panics.
+    addon.__testArmKernelPanic('sortStableF64', 2);
+    const { batch, summary } = await pipeline.collect({ kernels: native });
+    addon.__testArmKernelPanic('sortStableF64', 0);
+    expect(batch.toRows()).toEqual(twin.batch.toRows());
+    expect(summary.stages[1]).toMatchObject({ implementation: 'native+js', degradedToTwin: 1 });
+  });
+});

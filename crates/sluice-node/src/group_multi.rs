@@ -25,6 +25,7 @@ pub fn intern_pairs(
     #[napi(ts_arg_type = "Int32Array | null | undefined")] keys_a: Unknown<'_>,
     #[napi(ts_arg_type = "Int32Array | null | undefined")] keys_b: Unknown<'_>,
 ) -> napi::Result<u32> {
+    crate::testing::checkpoint("internPairs");
     (|| -> JsResult<u32> {
         let a = args::slice::<i32>(a, "a")?;
         let b = args::slice::<i32>(b, "b")?;

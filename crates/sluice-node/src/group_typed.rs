@@ -82,6 +82,7 @@ pub fn grouped_stats_valid_f64(
     #[napi(ts_arg_type = "number")] min_slot: Unknown<'_>,
     #[napi(ts_arg_type = "number")] max_slot: Unknown<'_>,
 ) -> napi::Result<()> {
+    crate::testing::checkpoint("groupedStatsValidF64");
     (|| -> JsResult<()> {
         let slots = slots_of(
             stride, rows_slot, nulls_slot, sum_slot, None, min_slot, max_slot, "sumSlot",
@@ -115,6 +116,7 @@ pub fn grouped_stats_i32(
     #[napi(ts_arg_type = "number")] min_slot: Unknown<'_>,
     #[napi(ts_arg_type = "number")] max_slot: Unknown<'_>,
 ) -> napi::Result<()> {
+    crate::testing::checkpoint("groupedStatsI32");
     (|| -> JsResult<()> {
         let slots = slots_of(
             stride, rows_slot, nulls_slot, sum_slot, None, min_slot, max_slot, "sumSlot",
@@ -151,6 +153,7 @@ pub fn grouped_stats_i64(
     #[napi(ts_arg_type = "number")] min_slot: Unknown<'_>,
     #[napi(ts_arg_type = "number")] max_slot: Unknown<'_>,
 ) -> napi::Result<()> {
+    crate::testing::checkpoint("groupedStatsI64");
     (|| -> JsResult<()> {
         let slots = slots_of(
             stride,

@@ -17,6 +17,7 @@ pub fn sort_stable_f64(
     #[napi(ts_arg_type = "Uint8Array | null | undefined")] classes: Unknown<'_>,
     #[napi(ts_arg_type = "Uint32Array")] permutation: Unknown<'_>,
 ) -> napi::Result<()> {
+    crate::testing::checkpoint("sortStableF64");
     (|| -> JsResult<()> {
         let keys = args::f64_slice(keys, "keys")?;
         let classes = args::optional_u8_slice(classes, "classes")?;
