@@ -8,8 +8,17 @@ import type { RecordBatch } from '../../batch/record-batch.js';
 import { runBatchSink, type BatchSink, type BatchTransform, type Sink, type StageContext, type Transform } from '../../registry/stage.js';
 import type { StageMetrics } from '../meter.js';
 import type { BatchOutcome, RejectedRecord, StagePolicy } from '../outcome.js';
-import { processBatchWithPolicy, stageBreakerState, updateWithPolicy, writeWithPolicy } from '../policy.js';
 import { needsPolicy } from './keys.js';
+
+/**
+ * cockatiel and the policy layer are imported only when a stage has a policy: importing them costs
+ * ~50 ms of start-up that a run with default policies (most runs) never needs.
+ */
+let loaded: Promise<typeof import('../policy.js')> | undefined;
+function resilience(): Promise<typeof import('../policy.js')> {
+  loaded ??= import('../policy.js');
+  return loaded;
+}
 
 export interface PolicedStage<S> {
   readonly stage: S;
@@ -40,7 +49,6 @@ export function runTransform(planned: PolicedStage<Transform>, input: AsyncItera
   if (isAggregation(stage)) metrics.accounting = 'aggregate';
   if (!needsPolicy(policy)) return stage.transform(input, ctx);
   metrics.counted = true;
-  metrics.breaker = () => stageBreakerState(stage);
   if (typeof (stage as Partial<BatchTransform>).processBatch === 'function') return perBatch(stage as BatchTransform, policy, input, ctx, metrics, hooks);
   if (isAggregation(stage)) return aggregated(stage, policy, input, ctx, metrics, hooks);
   // The planner rejects unit keys on other transforms; keep the stage's own stream regardless.
@@ -48,6 +56,8 @@ export function runTransform(planned: PolicedStage<Transform>, input: AsyncItera
 }
 
 async function* perBatch(stage: BatchTransform, policy: StagePolicy, input: AsyncIterable<RecordBatch>, ctx: StageContext, metrics: StageMetrics, hooks: PolicyHooks): AsyncGenerator<RecordBatch> {
+  const { processBatchWithPolicy, stageBreakerState } = await resilience();
+  metrics.breaker = () => stageBreakerState(stage);
   let row = 0;
   for await (const batch of input) {
     const outcome = await processBatchWithPolicy(stage, batch, ctx, policy, { row, ...(hooks.file === undefined ? {} : { file: hooks.file }) });
@@ -59,6 +69,8 @@ async function* perBatch(stage: BatchTransform, policy: StagePolicy, input: Asyn
 }
 
 async function* aggregated(stage: Transform, policy: StagePolicy, input: AsyncIterable<RecordBatch>, ctx: StageContext, metrics: StageMetrics, hooks: PolicyHooks): AsyncGenerator<RecordBatch> {
+  const { updateWithPolicy, stageBreakerState } = await resilience();
+  metrics.breaker = () => stageBreakerState(stage);
   const accumulator = stage.accumulator!(ctx);
   let row = 0;
   for await (const batch of input) {
@@ -80,6 +92,7 @@ export async function consumeSink(planned: PolicedStage<Sink>, input: AsyncItera
   const { stage, policy } = planned;
   if (!needsPolicy(policy) || !isBatchSink(stage)) return stage.consume(input, ctx);
   metrics.counted = true;
+  const { writeWithPolicy, stageBreakerState } = await resilience();
   metrics.breaker = () => stageBreakerState(stage);
   let row = 0;
   const write = stage.write.bind(stage);
