@@ -9,7 +9,7 @@ import type { Schema } from '../../batch/schema.js';
 import type { InputPosition, StagePolicy } from '../../flow/outcome.js';
 import type { Accumulator, BatchTransform, Source, SourceSplit, SplitExtent, StageContext, Transform } from '../../registry/stage.js';
 import { DataError, InterruptedError, StageError, toError } from '../errors.js';
-import { processBatchUnderPolicy } from './stage-call.js';
+import { processBatchUnderPolicy, updateUnderPolicy } from './stage-call.js';
 import type { StageCounts, UnitFailure } from './unit.js';
 
 /** One stage of a unit, built and given its context. */
@@ -76,13 +76,21 @@ export async function* runSplit(stages: UnitStages, split: SourceSplit, counts: 
       if (out === null) continue;
       if (accumulator !== undefined) {
         const index = 1 + stages.prefix.length;
+        const count = counts[index]!;
+        const row = reached[index] ?? 0;
+        reached[index] = row + out.numRows;
+        const position: InputPosition = { row, ...(stages.file === undefined ? {} : { file: stages.file }) };
         const started = performance.now();
         try {
-          accumulator.update(out);
+          const outcome = await updateUnderPolicy(aggregate!.stage, accumulator, out, aggregate!.ctx, aggregate!.policy, position);
+          count.rowsSkipped += outcome.rowsSkipped;
+          count.rowsDeadLettered += outcome.rowsDeadLettered;
+          count.retries += outcome.retries;
+          if (outcome.rejected.length > 0) count.rejected.push(...outcome.rejected);
         } catch (error) {
-          throw failure(error, aggregate!, counts[index]!);
+          throw failure(error, aggregate!, count);
         } finally {
-          counts[index]!.busyMs += performance.now() - started;
+          count.busyMs += performance.now() - started;
         }
       } else yield out;
     }

@@ -10,7 +10,7 @@
 import type { RecordBatch } from '../../batch/record-batch.js';
 import type { BatchOutcome, InputPosition, StagePolicy } from '../../flow/outcome.js';
 import { needsPolicy } from '../../flow/policy/keys.js';
-import type { BatchTransform, StageContext } from '../../registry/stage.js';
+import type { Accumulator, BatchTransform, StageContext, Transform } from '../../registry/stage.js';
 
 let resilience: Promise<typeof import('../../flow/policy.js')> | undefined;
 const NONE: readonly never[] = [];
@@ -23,4 +23,17 @@ export async function processBatchUnderPolicy(stage: BatchTransform, batch: Reco
   const output = await stage.processBatch(batch, ctx);
   const out = output === null || output.numRows === 0 ? null : output;
   return { output: out, rowsIn: batch.numRows, rowsFiltered: batch.numRows - (out?.numRows ?? 0), rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, rejected: NONE, degradedToTwin: 0 };
+}
+
+/**
+ * One batch into a split's accumulator under the aggregation's policy (`updateWithPolicy`: atomic
+ * per batch when the policy can skip or dead-letter it); the default policy updates in place.
+ */
+export async function updateUnderPolicy(stage: Transform, accumulator: Accumulator, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
+  if (needsPolicy(policy)) {
+    resilience ??= import('../../flow/policy.js');
+    return (await resilience).updateWithPolicy(stage, accumulator, batch, ctx, policy, position);
+  }
+  accumulator.update(batch);
+  return { output: null, rowsIn: batch.numRows, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, rejected: NONE, degradedToTwin: 0 };
 }
