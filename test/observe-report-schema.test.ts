@@ -12,10 +12,10 @@ const validate = new Ajv({ allErrors: true, validateFormats: false }).compile(sc
 let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-function runWithReport(job: string): { status: number | null; report: Record<string, unknown> } {
+function runWithReport(job: string, env?: NodeJS.ProcessEnv): { status: number | null; report: Record<string, unknown> } {
   dir = mkdtempSync(join(tmpdir(), 'sluice-report-'));
   writeFileSync(join(dir, 'job.yaml'), job);
-  const result = sluice(['run', join(dir, 'job.yaml'), '--report', join(dir, 'report.json'), '--quiet']);
+  const result = sluice(['run', join(dir, 'job.yaml'), '--report', join(dir, 'report.json'), '--quiet'], env === undefined ? {} : { env });
   return { status: result.status, report: JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) };
 }
 
@@ -42,6 +42,14 @@ describe('the run report', () => {
     expect(report).toMatchObject({ status: 'failed', exitCode: 3, error: { name: 'StageError' } });
     expect(report.error.message).toContain('data.csv:2502');
     expect(report.stages[0].errors).toBe(1);
+  });
+
+  it('says which stages ran on worker threads', () => {
+    // SLUICE_HEAD_START=0: the main thread reads split 0 only, so later splits surely go to the pool.
+    const pooled = runWithReport(`threads: 2\n${goodJob.replace('batch_size: 50000', 'batch_size: 50000, split_rows: 50000')}`, { SLUICE_HEAD_START: '0' }).report;
+    expect((pooled.stages as { implementation: { workerThreads: boolean } }[]).map((s) => s.implementation.workerThreads)).toEqual([true, true, false]);
+    const inline = runWithReport(`threads: 0\n${goodJob}`).report;
+    expect((inline.stages as { implementation: { workerThreads: boolean } }[]).map((s) => s.implementation.workerThreads)).toEqual([false, false, false]);
   });
 
   it('with an unknown field is rejected', () => {

@@ -33,7 +33,8 @@ function footer(summary: RunSummary): string[] {
 export function formatSummary(summary: RunSummary, ended?: 'failed' | 'interrupted'): string {
   const lines = summary.stages.map((s) => {
     const flow = s.kind === 'source' ? `${formatCount(s.rowsOut)} rows out` : `${formatCount(s.rowsIn)} rows in${s.kind === 'sink' ? '' : `, ${formatCount(s.rowsOut)} out`}`;
-    const kernels = s.implementation === 'none' ? '' : `  [${s.implementation} kernels]`;
+    const on = [...(s.implementation === 'none' ? [] : [`${s.implementation} kernels`]), ...(s.workerThreads ? ['on workers'] : [])];
+    const kernels = on.length === 0 ? '' : `  [${on.join(', ')}]`;
     const extra = faults(s);
     return `  ${s.place.padEnd(14)} ${s.type.padEnd(17)} ${flow.padEnd(36)} ${`${s.busyMs.toFixed(0)} ms`.padStart(9)}${kernels}${extra === '' ? '' : `  (${extra})`}`;
   });
@@ -54,7 +55,7 @@ export function formatSummaryTable(summary: RunSummary): string {
     s.kind === 'source' ? (s.bytesTotal === undefined ? (s.bytesRead > 0 ? formatBytes(s.bytesRead) : '') : `${formatBytes(s.bytesRead)}/${formatBytes(s.bytesTotal)}`) : '',
     `${s.busyMs.toFixed(0)} ms`,
     s.kind === 'sink' ? '' : `${s.waitMs.toFixed(0)} ms`,
-    s.implementation === 'none' ? '-' : s.implementation,
+    `${s.implementation === 'none' ? '-' : s.implementation}${s.workerThreads ? ' (workers)' : ''}`,
     ...(withFaults ? [faults(s) || '-'] : []),
   ]);
   const numeric = new Set([2, 3, 4, 5, 6, 7]);

@@ -31,6 +31,8 @@ export interface StageMetrics {
   readonly implementations: Set<Implementation>;
   /** Where a sink put its output, as it reported it. */
   output?: string;
+  /** Set when some of the stage's work ran on the worker pool. */
+  workerThreads?: boolean;
   /** Rows a stage dropped by design (a filter's non-matches), counted batch by batch under a policy. */
   rowsFiltered: number;
   /** Rows of units that failed under `on_error: skip` (and the rest of an optional sink's input after it failed). */

@@ -94,7 +94,7 @@ export function buildReport(summary: RunSummary, outcome: { status: RunStatus; e
       place: s.place,
       type: s.type,
       kind: s.kind,
-      implementation: { kernels: s.implementation, workerThreads: false },
+      implementation: { kernels: s.implementation, workerThreads: s.workerThreads },
       batchesIn: s.batchesIn,
       batchesOut: s.batchesOut,
       rowsIn: s.rowsIn,

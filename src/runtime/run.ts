@@ -47,6 +47,8 @@ export interface StageReport {
   readonly errors: number;
   /** `native`, `js`, `native+js`, or `none` when the stage called no kernel. */
   readonly implementation: string;
+  /** Whether some of the stage's work ran on the worker pool. */
+  readonly workerThreads: boolean;
   readonly output?: string;
   /**
    * Rows dropped by design (a filter's non-matches, rows past a limit); sinks: 0. Counted batch by
@@ -296,6 +298,7 @@ export function summarize(plan: Plan, run: OpenedRun): RunSummary {
       waitMs: m.waitMs,
       errors: m.errors,
       implementation: m.implementations.size === 0 ? 'none' : [...m.implementations].sort().reverse().join('+'),
+      workerThreads: m.workerThreads === true,
       ...(m.output === undefined ? {} : { output: m.output }),
       rowsFiltered,
       ...(aggregate ? { rowsConsumed: rowsIn - lost } : {}),

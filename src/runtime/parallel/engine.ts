@@ -104,6 +104,10 @@ class BlockMetrics {
       if (aggregate && i === stages.length - 1) Object.assign(m, { accounting: 'aggregate' });
     });
   }
+  /** Marks the stages from `from` on as having run (some of their work) on the pool. */
+  ranInWorkers(from: number): void {
+    for (const m of this.metrics.slice(from)) m.workerThreads = true;
+  }
   /**
    * Adds unit counts (source first, or from stage `from`) and returns the rejected records. A
    * worker's positions are relative to its unit: `relative` offsets them by the rows that reached
@@ -377,6 +381,7 @@ async function* pooledResults(
   const accept = async (k: number, result: Extract<UnitResult, { ok: true }>): Promise<RecordBatch[]> => {
     live.end(k);
     await reject(env, block.add(result.counts, 0, { first: state.sourceRows }));
+    block.ranInWorkers(0);
     state.sourceRows += result.sourceRows;
     state.previous = result.extent;
     if (aggregate !== undefined) state.partials.push(result.partial);
@@ -529,6 +534,7 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
     }
     const r = settled.result;
     await reject(env, block.add(r.counts.slice(1), 1, { first: sent.position }));
+    block.ranInWorkers(1);
     if (!r.ok) throw fromFailure(r.failure);
     return r.batches.length === 0 ? null : RecordBatch.fromData(r.batches[0]!);
   };
