@@ -34,9 +34,13 @@ describe('a run that fails mid-stream', () => {
     expect(FailAt.type).toBe('test_fail_at');
     const before = openDescriptors();
     for (const format of ['json', 'ndjson']) {
+      // threads 2 and several splits: the pool starts, its workers cannot rebuild a stage registered
+      // by this file, so it is closed at once — while a worker may still be importing modules,
+      // which leaked a descriptor per run until close() waited for the imports.
       const pipeline = await Pipeline.fromJob(
         {
-          source: { type: 'synthetic', rows: 500_000, batch_size: 10_000 },
+          threads: 2,
+          source: { type: 'synthetic', rows: 500_000, batch_size: 10_000, split_rows: 100_000 },
           transforms: [{ type: 'test_fail_at', fail_at: 20 }],
           sink: { type: 'json_file', path: `out.${format}`, format },
         },

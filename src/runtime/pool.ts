@@ -16,6 +16,9 @@ import type { Hello, WorkerTask } from './worker.js';
 /** Attempts per task before a dead worker fails the run. */
 export const WORKER_ATTEMPTS = 3;
 
+/** How long `close` waits for workers still importing stage modules, ms. */
+const CLOSE_WAIT_MS = 5_000;
+
 export interface PoolOptions {
   readonly threads: number;
   /** V8 old-space limit per worker, MiB (env SLUICE_WORKER_HEAP_MB; default 2048). */
@@ -57,9 +60,17 @@ export class WorkerPool {
     this.pool.on('error', (error: Error) => this.idleErrors.push(error));
   }
 
-  /** Imports the job's stage modules in a worker and says which types it can rebuild. */
+  /** Settles when every worker has finished importing the stage modules (see `close`). */
+  private loaded: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Imports the job's stage modules in every worker (one task each: a worker runs one at a time)
+   * and says which types they can rebuild.
+   */
   hello(plugins: readonly string[], baseDir: string): Promise<Hello> {
-    return this.run({ kind: 'hello', plugins, baseDir }) as Promise<Hello>;
+    const all = Array.from({ length: this.threads }, () => this.run({ kind: 'hello', plugins, baseDir }) as Promise<Hello>);
+    this.loaded = Promise.allSettled(all);
+    return Promise.all(all).then((hellos) => hellos[0]!);
   }
 
   /**
@@ -85,6 +96,10 @@ export class WorkerPool {
   /** Ends every worker; in-flight tasks are abandoned (their results are never used). */
   async close(): Promise<void> {
     if (this.closed) return;
+    // A worker terminated while it is still importing modules leaks the file descriptors of the
+    // reads in flight (seen: one per run on dist/stages/sources/csv.js), so let the imports end
+    // first — bounded, in case a plugin's top level never returns.
+    await Promise.race([this.loaded, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     this.closed = true;
     await this.pool.destroy();
   }
