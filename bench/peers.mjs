@@ -27,15 +27,10 @@ const cli = snapshot.cli;
 const rssPreload = join(root, 'bench', 'lib', 'max-rss.mjs');
 
 const ENGINES = {
-  'sluice-native': { impl: 'sluice', peer: false, env: { SLUICE_KERNELS: 'native' } },
-  'sluice-js': { impl: 'sluice', peer: false, env: { SLUICE_KERNELS: 'js' } },
-  'sluice-threads2': {
-    impl: 'sluice',
-    peer: false,
-    env: { SLUICE_KERNELS: 'native' },
-    threads: 2,
-    note: 'threads: 2 is accepted but the worker pool is not built: runs on the main thread, so it equals sluice-native',
-  },
+  // One thread each (threads: 0, no pool), so they compare the kernels; sluice-threads2 the pool.
+  'sluice-native': { impl: 'sluice', peer: false, env: { SLUICE_KERNELS: 'native' }, threads: 0 },
+  'sluice-js': { impl: 'sluice', peer: false, env: { SLUICE_KERNELS: 'js' }, threads: 0 },
+  'sluice-threads2': { impl: 'sluice', peer: false, env: { SLUICE_KERNELS: 'native' }, threads: 2 },
   polars: { impl: 'nodejs-polars 0.25.2', peer: true, script: 'polars.mjs' },
   duckdb: { impl: '@duckdb/node-api 1.5.6-r.1', peer: true, script: 'duckdb.mjs' },
   'plain-node': { impl: 'readline + split/JSON.parse + Map', peer: true, script: 'plain-node.mjs' },
@@ -154,14 +149,14 @@ for (const format of formats) {
   process.stdout.write(`\n${format.toUpperCase()} (${rows.toLocaleString('en-US')} rows, median of ${runs} whole-process runs; ratio to the fastest peer)\n`);
   process.stdout.write(`${'query'.padEnd(6)}${'engine'.padEnd(18)}${'wall ms'.padStart(10)}${'peak RSS MiB'.padStart(14)}${'rows/s'.padStart(10)}${'ratio'.padStart(9)}\n`);
   for (const r of resultRows.filter((x) => x.group.startsWith(`${format} `))) {
-    process.stdout.write(`${r.group.split(' ')[1].padEnd(6)}${r.name.padEnd(18)}${r.medianMs.toFixed(0).padStart(10)}${(r.peakRssMiB?.toFixed(0) ?? '?').padStart(14)}${M(r.rowsPerSecond).padStart(10)}${`${r.ratioToReference.toFixed(2)}×`.padStart(9)}${r.note ? '  (threads not implemented: = native)' : ''}\n`);
+    process.stdout.write(`${r.group.split(' ')[1].padEnd(6)}${r.name.padEnd(18)}${r.medianMs.toFixed(0).padStart(10)}${(r.peakRssMiB?.toFixed(0) ?? '?').padStart(14)}${M(r.rowsPerSecond).padStart(10)}${`${r.ratioToReference.toFixed(2)}×`.padStart(9)}${r.note ? `  (${r.note})` : ''}\n`);
   }
 }
 const result = {
   suite: resultName,
   // The commit measured is the snapshot's, not HEAD when the run ends.
   environment: { ...benchEnvironment(), commit: snapshot.commit },
-  description: `Peer comparison on ${rows.toLocaleString('en-US')} synthetic rows (seed 42) written by sluice to CSV and NDJSON; whole fresh process per run, median of ${runs}; peak RSS is the child's own getrusage maxRSS (median of runs). All engines' results checked equal (1e-9 relative) first. sluice is compiled from commit ${snapshot.commit} (git archive) with the addon built at that time. Ratios are to the fastest peer (polars, duckdb, plain-node) of the same format and query (referenceRow). sluice-threads2: the worker pool is not built, so it runs on the main thread and equals sluice-native.`,
+  description: `Peer comparison on ${rows.toLocaleString('en-US')} synthetic rows (seed 42) written by sluice to CSV and NDJSON; whole fresh process per run, median of ${runs}; peak RSS is the child's own getrusage maxRSS (median of runs). All engines' results checked equal (1e-9 relative) first. sluice is compiled from commit ${snapshot.commit} (git archive) with the addon built at that time. Ratios are to the fastest peer (polars, duckdb, plain-node) of the same format and query (referenceRow). sluice-native and sluice-js run with threads: 0 (main thread only); sluice-threads2 with a pool of 2 workers.`,
   // Each format × query has its own fastest peer; referenceRow names it.
   reference: 'fastest peer',
   rows: resultRows,

@@ -21,7 +21,7 @@ const options = z.strictObject({
   rows: z.number().int().min(0).max(0xffff_ffff).default(1_000_000).describe('Number of rows to generate'),
   seed: z.number().int().min(0).max(0xffff_ffff).default(42).describe('Same seed, same data'),
   batch_size: z.number().int().min(1).optional().describe('Rows per batch (default: the job batch_size, 65,536)'),
-  split_rows: z.number().int().min(1).default(1_048_576).describe('Rows per split for parallel runs (independent of threads, so results are too)'),
+  split_rows: z.number().int().min(1).default(262_144).describe('Rows per split for parallel runs (independent of threads, so results are too)'),
 });
 
 const USERS = 100_000;
