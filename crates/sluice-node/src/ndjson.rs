@@ -8,107 +8,15 @@
 //! come back as values (`{ line, column, detail }`), never as exceptions;
 //! wrong arguments throw a TypeError or RangeError naming the argument.
 
-use std::ffi::c_void;
-use std::ptr;
-
-use napi::sys::{self, TypedarrayType};
+use napi::sys::TypedarrayType;
 use napi::{Env, JsValue, Unknown};
 use napi_derive::napi;
 use sluice_core::csv::{ColumnBuf, ColumnOut, CsvType};
 use sluice_core::ndjson::{check_utf8, NdjsonError, NdjsonParser, NdjsonType, SchemaOrigin};
 
 use crate::args;
+use crate::typed_args::{array_elements, boolean, element_size, slice_mut, typed};
 use crate::error::{ErrorClass, JsFailure, JsResult, ERR_OUT_OF_RANGE};
-
-/// A typed array's element type, first element and length in elements.
-struct Raw {
-    kind: i32,
-    data: *mut c_void,
-    len: usize,
-}
-
-fn element_size(kind: i32) -> usize {
-    match kind {
-        TypedarrayType::float64_array | TypedarrayType::bigint64_array => 8,
-        TypedarrayType::int32_array => 4,
-        _ => 1,
-    }
-}
-
-/// The typed array `value` of element type `kind`, named `arg` in errors.
-fn typed(
-    env: sys::napi_env,
-    value: sys::napi_value,
-    kind: i32,
-    arg: &str,
-    expected: &str,
-) -> JsResult<Raw> {
-    let (mut k, mut len, mut data) = (0, 0, ptr::null_mut());
-    // SAFETY: live env and value; NULL is accepted for unused out-parameters;
-    // a value that is not a typed array only makes the call fail.
-    let status = unsafe {
-        sys::napi_get_typedarray_info(
-            env,
-            value,
-            &mut k,
-            &mut len,
-            &mut data,
-            ptr::null_mut(),
-            ptr::null_mut(),
-        )
-    };
-    if status != sys::Status::napi_ok || k != kind {
-        return Err(JsFailure::invalid_type(arg, expected, "another value"));
-    }
-    if len > 0 && (data.is_null() || !(data as usize).is_multiple_of(element_size(kind))) {
-        return Err(JsFailure::invalid_value(format!(
-            "{arg} is not memory aligned for its element type"
-        )));
-    }
-    Ok(Raw { kind, data, len })
-}
-
-/// The elements of the JS array `value`.
-fn array_elements(
-    env: sys::napi_env,
-    value: sys::napi_value,
-    arg: &str,
-) -> JsResult<Vec<sys::napi_value>> {
-    let mut is_array = false;
-    // SAFETY: live env and value; `is_array` is valid for a write.
-    unsafe { sys::napi_is_array(env, value, &mut is_array) };
-    if !is_array {
-        return Err(JsFailure::invalid_type(arg, "an Array", "another value"));
-    }
-    let mut len = 0u32;
-    // SAFETY: `value` is an array.
-    unsafe { sys::napi_get_array_length(env, value, &mut len) };
-    (0..len)
-        .map(|i| {
-            let mut element = ptr::null_mut();
-            // SAFETY: `value` is an array and `i` is below its length.
-            let status = unsafe { sys::napi_get_element(env, value, i, &mut element) };
-            if status == sys::Status::napi_ok {
-                Ok(element)
-            } else {
-                Err(JsFailure::invalid_value(format!(
-                    "{arg}[{i}] cannot be read"
-                )))
-            }
-        })
-        .collect()
-}
-
-fn boolean(value: Unknown<'_>, arg: &str) -> JsResult<bool> {
-    let raw = value.value();
-    let mut b = false;
-    // SAFETY: `b` is valid for a write; a non-boolean only returns an error status.
-    let status = unsafe { sys::napi_get_value_bool(raw.env, raw.value, &mut b) };
-    if status != sys::Status::napi_ok {
-        return Err(JsFailure::invalid_type(arg, "a boolean", "another value"));
-    }
-    Ok(b)
-}
 
 fn range_error(message: String) -> JsFailure {
     JsFailure::new(ErrorClass::RangeError, ERR_OUT_OF_RANGE, message)
@@ -464,12 +372,3 @@ impl NativeNdjsonParser {
     }
 }
 
-/// # Safety
-/// `raw` must describe a live typed array of `T` that outlives the slice,
-/// and nothing else may reach the memory while the slice lives.
-unsafe fn slice_mut<'a, T>(raw: &Raw) -> &'a mut [T] {
-    if raw.len == 0 {
-        return &mut [];
-    }
-    std::slice::from_raw_parts_mut(raw.data.cast::<T>(), raw.len)
-}
