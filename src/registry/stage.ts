@@ -164,6 +164,13 @@ export abstract class Transform<O = unknown> extends StageBase<O> {
    * in split order — which must give exactly what `transform` gives over the same splits.
    */
   accumulator?(ctx: StageContext): Accumulator;
+  /**
+   * Optional plan-time hint: a `limit n` directly follows this stage, so only the first `n` rows
+   * of its output will be read. A stage whose output order is its own (a sort) may then hold
+   * only what those rows need (top-k). The limit stays in the plan and still cuts, so a stage
+   * may ignore the hint; it must not change which first `n` rows come out.
+   */
+  absorbLimit?(n: number): void;
   /** Merges partials in the order given (split order) and emits the result. */
   finishPartials?(partials: readonly unknown[], ctx: StageContext): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
 }

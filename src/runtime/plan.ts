@@ -157,6 +157,11 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
   }
 
   if (problems.length > 0) throw new JobError(inFileOrder(problems), job.file);
+  // A limit right after a stage tells it how many rows will be read (sort keeps only those: top-k).
+  transforms.forEach((planned, i) => {
+    const next = transforms[i + 1];
+    if (next?.cls.type === 'limit') planned!.stage.absorbLimit?.((next.stage.options as { n: number }).n);
+  });
   return {
     job,
     spec,

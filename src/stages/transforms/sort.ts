@@ -19,6 +19,7 @@ import { concatBatches } from '../../batch/concat.js';
 import { RecordBatch } from '../../batch/record-batch.js';
 import type { Schema } from '../../batch/schema.js';
 import type { Kernels } from '../../kernels/index.js';
+import { sortRows, topKRows } from '../../kernels/topk.js';
 import { registerStage, Transform, type PlanContext, type StageContext } from '../../registry/index.js';
 import { dictionaryEncode, stringRanks } from './aggregate/strings.js';
 
@@ -47,7 +48,22 @@ export class Sort extends Transform<Options> {
     return input;
   }
 
+  /** Set by {@link absorbLimit}: only this many first rows of the order are wanted. */
+  private keep: number | undefined;
+
+  /**
+   * A `limit n` follows: keep only the best n rows while reading (top-k), O(n) rows held instead
+   * of the whole input. The limit stays in the plan and still cuts; the output is the same.
+   */
+  override absorbLimit(n: number): void {
+    this.keep = Math.min(n, this.keep ?? Infinity);
+  }
+
   async *transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncGenerator<RecordBatch> {
+    if (this.keep !== undefined) {
+      yield* this.topK(input, this.keep, ctx);
+      return;
+    }
     const batches: RecordBatch[] = [];
     for await (const batch of input) if (batch.numRows > 0) batches.push(batch);
     if (batches.length === 0) return;
@@ -59,6 +75,22 @@ export class Sort extends Transform<Options> {
       const end = Math.min(all.numRows, start + ctx.batchSize);
       yield all.take(permutation.subarray(start, end));
     }
+  }
+
+  private async *topK(input: AsyncIterable<RecordBatch>, k: number, ctx: StageContext): AsyncGenerator<RecordBatch> {
+    // The limit after us never pulls with n = 0, so neither do we.
+    if (k === 0) return;
+    let kept: RecordBatch | undefined;
+    for await (const batch of input) {
+      if (batch.numRows === 0) continue;
+      // Kept rows first: they came earlier, so among equal keys they stay ahead.
+      const all = kept === undefined ? batch : concatBatches(batch.schema, [kept, batch]);
+      const keys = this.options.by.map((key) => sortKeyOf(all.column(key.column), all.numRows, key.desc));
+      // take() copies, so the kept rows never pin a whole input batch.
+      kept = all.take(topKRows(keys, all.numRows, kept?.numRows ?? 0, k, ctx.kernels));
+    }
+    if (kept === undefined) return;
+    for (let start = 0; start < kept.numRows; start += ctx.batchSize) yield kept.slice(start, Math.min(kept.numRows, start + ctx.batchSize));
   }
 }
 
@@ -143,59 +175,9 @@ export function sortKeyOf(column: Column, n: number, desc: boolean): SortKey {
   return { ord, words: null, cls, desc };
 }
 
-/**
- * The stable order of rows 0..n-1 by `keys`: when every key is exact as doubles, one
- * `sortStableF64` step per key, last key first (LSD: each step is stable, so earlier keys decide
- * and input order breaks the remaining ties). Otherwise (int64 keys beyond ±2^53) a comparator
- * sort with the row index as the last tie-break.
- */
+/** The stable order of rows 0..n-1 by `keys` (see {@link sortRows}). */
 export function sortPermutation(keys: readonly SortKey[], n: number, kernels: Pick<Kernels, 'sortStableF64'>): Uint32Array {
-  if (keys.every((key) => key.ord !== null)) {
-    const permutation = new Uint32Array(n);
-    for (let i = 0; i < n; i++) permutation[i] = i;
-    for (let k = keys.length - 1; k >= 0; k--) kernels.sortStableF64(keys[k]!.ord!, keys[k]!.cls, permutation);
-    return permutation;
-  }
-  const indices = new Array<number>(n);
-  for (let i = 0; i < n; i++) indices[i] = i;
-  const compare = keys.map(comparatorOf);
-  indices.sort((a, b) => {
-    for (let k = 0; k < compare.length; k++) {
-      const d = compare[k]!(a, b);
-      if (d !== 0) return d;
-    }
-    return a - b;
-  });
-  return Uint32Array.from(indices);
-}
-
-function comparatorOf(key: SortKey): (a: number, b: number) => number {
-  const { ord, words, cls, desc } = key;
-  let values: (a: number, b: number) => number;
-  if (ord !== null) {
-    values = (a, b) => {
-      const x = ord[a]!;
-      const y = ord[b]!;
-      return x < y ? -1 : x > y ? 1 : 0;
-    };
-  } else {
-    const w = words!;
-    const sign = desc ? -1 : 1;
-    values = (a, b) => {
-      const ha = w[2 * a + 1]!;
-      const hb = w[2 * b + 1]!;
-      if (ha !== hb) return ha < hb ? -sign : sign;
-      const la = w[2 * a]! >>> 0;
-      const lb = w[2 * b]! >>> 0;
-      return la === lb ? 0 : la < lb ? -sign : sign;
-    };
-  }
-  if (cls === null) return values;
-  return (a, b) => {
-    const ca = cls[a]!;
-    const cb = cls[b]!;
-    if (ca !== cb) return ca - cb;
-    // Same class: numbers compare; NaNs are equal to each other, and so are nulls.
-    return ca === (desc ? 1 : NUMBER) ? values(a, b) : 0;
-  };
+  const permutation = new Uint32Array(n);
+  for (let i = 0; i < n; i++) permutation[i] = i;
+  return sortRows(keys, permutation, kernels);
 }
