@@ -39,5 +39,32 @@ for (const [label, transforms] of Object.entries(pipelines)) {
   }
 }
 await bench.run();
-const result = writeResult('stages', `Whole pipelines in process over ${rows.toLocaleString('en-US')} synthetic rows (seed 42), tinybench median of 5 after 1 warm-up; native vs TypeScript kernels.`, 'synthetic source', tinybenchRows(bench, 'synthetic source', (n) => meta[n]));
+
+// sort then limit 10 over many rows: with the limit the sort keeps 10 rows (top-k); the full sort
+// (same sort, the first 10 rows taken after it) is this group's reference.
+const topkRowsArg = process.argv.indexOf('--topk-rows');
+const topkRows = topkRowsArg > 0 ? Number(process.argv[topkRowsArg + 1]) : 10_000_000;
+const topkSource = { type: 'synthetic', rows: topkRows, seed: 42 };
+const sortBy = { type: 'sort', by: [{ column: 'value', desc: true }, { column: 'user_id' }] };
+const fullSort = 'source → sort, first 10 rows (full sort)';
+const topkBench = new Bench({ iterations: 3, warmupIterations: 1, time: 0 });
+const topkMeta = {};
+for (const [label, transforms] of [[fullSort, [sortBy]], ['source → sort → limit 10 (top-k)', [sortBy, { type: 'limit', n: 10 }]]]) {
+  // threads 0: the pool's start-up (~0.5 s a run) would blur the kernels' difference.
+  const pipeline = await Pipeline.fromJob({ threads: 0, source: topkSource, transforms });
+  const name = `${label} [${native.implementation}]`;
+  topkMeta[name] = { group: `${topkRows.toLocaleString('en-US')} rows, ratio to the full sort`, impl: native.implementation };
+  topkBench.add(name, async () => {
+    let seen = 0;
+    for await (const batch of pipeline.batches({ kernels: native })) if ((seen += batch.numRows) >= 10) break;
+  });
+}
+await topkBench.run();
+
+const result = writeResult(
+  'stages',
+  `Whole pipelines in process over ${rows.toLocaleString('en-US')} synthetic rows (seed 42), tinybench median of 5 after 1 warm-up; native vs TypeScript kernels. Then sort + limit 10 over ${topkRows.toLocaleString('en-US')} rows, median of 3 after 1 warm-up, threads 0, against the full sort.`,
+  'synthetic source',
+  [...tinybenchRows(bench, 'synthetic source', (n) => meta[n]), ...tinybenchRows(topkBench, `${fullSort} [${native.implementation}]`, (n) => topkMeta[n])],
+);
 printRows(result.rows);
