@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { dictionaryStrings, type Column } from '../../batch/column.js';
 import { concatBatches } from '../../batch/concat.js';
 import { RecordBatch } from '../../batch/record-batch.js';
-import type { Schema } from '../../batch/schema.js';
+import { Schema } from '../../batch/schema.js';
 import type { Kernels } from '../../kernels/index.js';
 import { sortRows, topKRows } from '../../kernels/topk.js';
 import { registerStage, Transform, type PlanContext, type StageContext } from '../../registry/index.js';
@@ -80,18 +80,40 @@ export class Sort extends Transform<Options> {
   private async *topK(input: AsyncIterable<RecordBatch>, k: number, ctx: StageContext): AsyncGenerator<RecordBatch> {
     // The limit after us never pulls with n = 0, so neither do we.
     if (k === 0) return;
+    const names = [...new Set(this.options.by.map((key) => key.column))];
+    let keySchema: Schema | undefined;
+    // Only the key columns are concatenated per batch: copying whole batches cost more than the selection.
+    const keysOf = (batch: RecordBatch) => {
+      keySchema ??= new Schema(names.map((name) => batch.schema.field(name)!));
+      return new RecordBatch(keySchema, names.map((name) => batch.column(name)), batch.numRows);
+    };
     let kept: RecordBatch | undefined;
+    let keptKeys: RecordBatch | undefined;
     for await (const batch of input) {
       if (batch.numRows === 0) continue;
+      const before = kept?.numRows ?? 0;
       // Kept rows first: they came earlier, so among equal keys they stay ahead.
-      const all = kept === undefined ? batch : concatBatches(batch.schema, [kept, batch]);
-      const keys = this.options.by.map((key) => sortKeyOf(all.column(key.column), all.numRows, key.desc));
+      const allKeys = keptKeys === undefined ? keysOf(batch) : concatBatches(keySchema!, [keptKeys, keysOf(batch)]);
+      const keys = this.options.by.map((key) => sortKeyOf(allKeys.column(key.column), allKeys.numRows, key.desc));
+      const order = topKRows(keys, allKeys.numRows, before, k, ctx.kernels);
+      // Rows of `order` from this batch, taken in that order, land after the kept ones.
+      const fromBatch: number[] = [];
+      const remap = new Uint32Array(order.length);
+      for (let j = 0; j < order.length; j++) {
+        const row = order[j]!;
+        if (row < before) remap[j] = row;
+        else remap[j] = before + fromBatch.push(row - before) - 1;
+      }
+      if (fromBatch.length === 0) continue;
+      const taken = batch.take(fromBatch);
       // take() copies, so the kept rows never pin a whole input batch.
-      kept = all.take(topKRows(keys, all.numRows, kept?.numRows ?? 0, k, ctx.kernels));
+      kept = (kept === undefined ? taken : concatBatches(batch.schema, [kept, taken])).take(remap);
+      keptKeys = keysOf(kept);
     }
     if (kept === undefined) return;
     for (let start = 0; start < kept.numRows; start += ctx.batchSize) yield kept.slice(start, Math.min(kept.numRows, start + ctx.batchSize));
   }
+
 }
 
 /**
