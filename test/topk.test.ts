@@ -65,6 +65,9 @@ describe('sort + limit keeps only the best n rows (top-k), with exactly the outp
     const told = pipeline.plan.transforms[0]!.stage as unknown as { keep?: number };
     expect(told.keep).toBe(3);
     expect(pipeline.plan.transforms.map((t) => t.cls.type)).toEqual(['sort', 'limit']);
+    // Not told when another stage stands between them.
+    const apart = await Pipeline.fromJob({ source: job.source, transforms: [job.transforms[0]!, { type: 'threshold_filter', column: 'value', op: 'gt', value: 0 }, job.transforms[1]!] });
+    expect((apart.plan.transforms[0]!.stage as unknown as { keep?: number }).keep).toBeUndefined();
     const full = await Pipeline.fromJob({ source: job.source, transforms: [job.transforms[0]!] });
     const top = await pipeline.rows();
     const all = await full.rows();
