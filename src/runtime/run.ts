@@ -106,9 +106,11 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
   const runId = options.runId ?? newRunId();
   const log = runLogger(runId);
   const controller = new AbortController();
+  // Removed when the run finishes, so a caller's long-lived signal does not keep every run alive.
+  const forwardAbort = () => controller.abort(options.signal!.reason);
   if (options.signal) {
     if (options.signal.aborted) controller.abort(options.signal.reason);
-    else options.signal.addEventListener('abort', () => controller.abort(options.signal!.reason), { once: true });
+    else options.signal.addEventListener('abort', forwardAbort, { once: true });
   }
   const warnedKernels = new Set<string>();
   const context = (planned: PlannedStage, metrics: StageMetrics): StageContext => ({
@@ -164,6 +166,7 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
   }
   log.info({ job: plan.job.file, kernels: kernels.implementation, stages: metrics.map((m) => m.type) }, 'run started');
   const finish = async (error?: Error): Promise<void> => {
+    options.signal?.removeEventListener('abort', forwardAbort);
     if (deadLetter === undefined) return;
     if (error === undefined) deadLetter.queue.close();
     else deadLetter.queue.fail(error);
@@ -192,6 +195,8 @@ function startDeadLetter(plan: Plan, controller: AbortController, context: Opene
       await planned.stage.consume(queue, context(planned, metrics));
     } catch (error) {
       const failure = annotate(error, metrics);
+      // Stages waiting for room in the queue must not wait forever on a sink that is gone.
+      queue.fail(failure);
       if (!controller.signal.aborted) controller.abort(failure);
       throw failure;
     }

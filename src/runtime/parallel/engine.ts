@@ -372,7 +372,10 @@ async function* pooledResults(
   const { job, splits, inflight, live } = scheduler;
   const speculative = typeof source.continueSplit === 'function';
   const last = prefix[prefix.length - 1];
-  const unordered = aggregate === undefined && !speculative && last !== undefined && !policyOf(last).ordered;
+  // Rejected records get their input rows from the units merged before them, so dead-lettering
+  // needs the merge in split order even when the stage allows completion order.
+  const deadLettering = prefix.some((p) => policyOf(p).onError === 'dead_letter');
+  const unordered = aggregate === undefined && !speculative && !deadLettering && last !== undefined && !policyOf(last).ordered;
   const died = (k: number, error: unknown): Error => {
     if (!(error instanceof WorkerDiedError)) return toError(error);
     const through = [...prefix, ...(aggregate === undefined ? [] : [aggregate])].map((p) => `${p.place} (${p.cls.type})`).join(', ');
@@ -523,7 +526,7 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   let poolTried = false;
   let row = 0;
   const window = Math.max(2, 2 * threads);
-  const unordered = !policyOf(prefix[prefix.length - 1]!).ordered;
+  const unordered = !policyOf(prefix[prefix.length - 1]!).ordered && !prefix.some((p) => policyOf(p).onError === 'dead_letter');
   type Sent = { readonly position: number; readonly result: Promise<Settled> };
   const inflight: Sent[] = [];
   const merge = async (sent: Sent): Promise<RecordBatch | null> => {

@@ -8,7 +8,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Schema } from '../../batch/schema.js';
-import { selectKernels, type Implementation, type Kernels } from '../../kernels/index.js';
+import { degradingKernels } from '../../kernels/degrade.js';
+import { jsKernels, selectKernels, type Implementation, type Kernels } from '../../kernels/index.js';
 import { lookupStage, stageTypes } from '../../registry/registry.js';
 import type { AnyStage, BatchTransform, PlanContext, Source, StageContext, Transform } from '../../registry/stage.js';
 import { builtinsLoaded } from '../../stages/builtins.js';
@@ -97,7 +98,16 @@ export function unitStages(job: UnitJob, counts: readonly StageCounts[], signal:
     const ctx: StageContext = {
       signal,
       batchSize: job.batchSize,
-      kernels: recording(kernels, record),
+      // As on the main thread: a native kernel that fails for a batch is redone on its twin.
+      kernels: recording(
+        degradingKernels(kernels, jsKernels, {
+          onDegrade: () => {
+            count.degradedToTwin++;
+            record('js');
+          },
+        }),
+        record,
+      ),
       place: built.spec.place,
       schema: built.schema,
       resolvePath,
