@@ -22,7 +22,8 @@ import type { Plan, PlannedStage } from '../plan.js';
 import { WorkerDiedError, WorkerPool } from '../pool.js';
 import { fromFailure, runSplit, throughPrefix, type SplitEnd, type UnitStage, type UnitStages } from './execute.js';
 import { forTransfer } from './transfer.js';
-import { newCounts, POLICY_KEYS, type StageCounts, type StageSpecData, type UnitJob, type UnitResult } from './unit.js';
+import { peelPolicyKeys } from '../../flow/policy/keys.js';
+import { newCounts, type StageCounts, type StageSpecData, type UnitJob, type UnitResult } from './unit.js';
 
 /** What the block needs from the run. */
 export interface BlockEnv {
@@ -75,8 +76,7 @@ export function planParallel(plan: Plan, options: { readonly sampling?: boolean 
 export function unitJob(plan: Plan, prefix: readonly PlannedStage[], aggregate: PlannedStage | undefined, kernels: Kernels): UnitJob {
   const specs = plan.spec.transforms ?? [];
   const data = (planned: PlannedStage, raw: Record<string, unknown>): StageSpecData => {
-    const options: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(raw)) if (key !== 'type' && !POLICY_KEYS.includes(key)) options[key] = value;
+    const { type: _type, ...options } = peelPolicyKeys(raw).own;
     return { place: planned.place, type: planned.cls.type, className: planned.cls.name, options, policy: policyOf(planned) };
   };
   return {

@@ -102,5 +102,3 @@ export type UnitResult =
     }
   | { readonly ok: false; readonly failure: UnitFailure; readonly counts: readonly StageCounts[] };
 
-/** The job-level policy keys beside a stage's `type`; they are not the stage's own options. */
-export const POLICY_KEYS: readonly string[] = ['retry', 'timeout', 'circuit_breaker', 'on_error', 'ordered', 'optional'];
