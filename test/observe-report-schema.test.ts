@@ -50,6 +50,9 @@ describe('the run report', () => {
     expect((pooled.stages as { implementation: { workerThreads: boolean } }[]).map((s) => s.implementation.workerThreads)).toEqual([true, true, false]);
     const inline = runWithReport(`threads: 0\n${goodJob}`).report;
     expect((inline.stages as { implementation: { workerThreads: boolean } }[]).map((s) => s.implementation.workerThreads)).toEqual([false, false, false]);
+    // No threads: key and only 3 splits: too small for a pool to pay for its start, so none starts.
+    const small = runWithReport(goodJob.replace('batch_size: 50000', 'batch_size: 50000, split_rows: 50000'), { SLUICE_HEAD_START: '0' }).report;
+    expect((small.stages as { implementation: { workerThreads: boolean } }[]).map((s) => s.implementation.workerThreads)).toEqual([false, false, false]);
   });
 
   it('with an unknown field is rejected', () => {
