@@ -34,6 +34,7 @@ import type { RecordBatch } from '../batch/record-batch.js';
 import type { Accumulator, BatchTransform, StageClass, StageContext, Transform } from '../registry/stage.js';
 import { StageError, toError } from '../runtime/errors.js';
 import type { BatchOutcome, BreakerState, InputPosition, RejectedRecord, StagePolicy } from './outcome.js';
+import { untilAborted } from './abortable.js';
 import { needsPolicy } from './policy/keys.js';
 
 export type { BreakerState } from './outcome.js';
@@ -134,30 +135,6 @@ async function attempt<T>(policy: IPolicy, ctx: StageContext, fn: (ctx: StageCon
     return fn(withSignal(ctx, signal));
   }, ctx.signal) as Promise<T>;
   return untilAborted(run, ctx.signal);
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(toError(signal.reason));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      work.catch(() => undefined);
-      reject(toError(signal.reason));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : toError(error));
-      },
-    );
-  });
 }
 
 /** A row as plain JSON data: int64/timestamp values beyond doubles kept exact as decimal strings. */

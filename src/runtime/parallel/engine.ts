@@ -22,6 +22,7 @@ import type { Plan, PlannedStage } from '../plan.js';
 import { WorkerDiedError, WorkerPool } from '../pool.js';
 import { fromFailure, runSplit, throughPrefix, type SplitEnd, type UnitStage, type UnitStages } from './execute.js';
 import { forTransfer } from './transfer.js';
+import { untilAborted } from '../../flow/abortable.js';
 import { peelPolicyKeys } from '../../flow/policy/keys.js';
 import { newCounts, type StageCounts, type StageSpecData, type UnitJob, type UnitResult } from './unit.js';
 
@@ -270,7 +271,7 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
       const k = claimed++;
       yield* here(k);
     }
-    const pooled = starting === undefined || claimed >= splits.length ? undefined : await abortable(starting, env.signal);
+    const pooled = starting === undefined || claimed >= splits.length ? undefined : await untilAborted(starting, env.signal);
     if (pooled !== undefined) yield* pooledResults(pooled, source, prefix, aggregate, state, env, block);
     else for (let k = claimed; k < splits.length; k++) yield* here(k);
   } finally {
@@ -408,7 +409,7 @@ async function* pooledResults(
     for (;;) {
       for (const [k, p] of inflight) if (!pending.has(k)) pending.set(k, p.then((settled) => ({ k, settled })));
       if (pending.size === 0) return;
-      const { k, settled } = await abortable(Promise.race(pending.values()), env.signal);
+      const { k, settled } = await untilAborted(Promise.race(pending.values()), env.signal);
       pending.delete(k);
       inflight.delete(k);
       scheduler.fill();
@@ -418,7 +419,7 @@ async function* pooledResults(
     }
   }
   for (let k = scheduler.from; k < splits.length; k++) {
-    const settled = await abortable(inflight.get(k)!, env.signal);
+    const settled = await untilAborted(inflight.get(k)!, env.signal);
     inflight.delete(k);
     scheduler.fill();
     let result: UnitResult;
@@ -432,7 +433,7 @@ async function* pooledResults(
       const guessed = result.ok ? result.extent?.start : undefined;
       if (!result.ok || typeof exact.start !== 'number' || exact.start !== guessed) {
         env.log.debug({ split: k, guessed, exact: exact.start }, 're-reading a speculative split as an exact one');
-        const again = await abortable(scheduler.run(exact, k), env.signal);
+        const again = await untilAborted(scheduler.run(exact, k), env.signal);
         if (!again.ok) throw died(k, again.error);
         result = again.result;
       }
@@ -440,25 +441,6 @@ async function* pooledResults(
     if (!result.ok) throw failed(k, result);
     for (const batch of await accept(k, result)) yield batch;
   }
-}
-
-/** `promise`, or the abort's reason as soon as `signal` aborts (the pool is closed after). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**
@@ -538,7 +520,7 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   type Sent = { readonly position: number; readonly result: Promise<Settled> };
   const inflight: Sent[] = [];
   const merge = async (sent: Sent): Promise<RecordBatch | null> => {
-    const settled = await abortable(sent.result, env.signal);
+    const settled = await untilAborted(sent.result, env.signal);
     if (!settled.ok) {
       const first = job.prefix[0]!;
       throw settled.error instanceof WorkerDiedError ? new StageError(first.place, first.type, new Error(`the batch at row ${sent.position}: ${settled.error.message}`)) : toError(settled.error);
