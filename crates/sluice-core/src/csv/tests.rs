@@ -196,3 +196,244 @@ fn errors_name_the_physical_line_and_field() {
         matches!(chunk.error, Some(CsvError::Grammar { line: 2, column: Some(1), ref detail }) if detail.starts_with("unexpected \"c\""))
     );
 }
+
+/// Everything one parser produced over a whole input read in windows: the
+/// columns (null slots as `None`), dictionaries, and each call's outcome.
+type Outcome = (
+    Vec<Vec<Option<u64>>>,
+    Vec<(Vec<u8>, Vec<i32>)>,
+    Vec<(usize, usize, u64, Option<CsvError>)>,
+);
+
+/// Reads `input` as a streaming caller does: windows of `window` bytes
+/// (whole records only, the cut one carried over), stopping at an error.
+fn read_in_windows(types: &[CsvType], input: &[u8], window: usize, fast: bool) -> Outcome {
+    let rows = input.len() + 1;
+    let mut parser = CsvParser::new(types.to_vec(), b',');
+    parser.fast = parser.fast && fast;
+    let mut f64s = vec![vec![0f64; rows]; types.len()];
+    let mut i64s = vec![vec![0i64; rows]; types.len()];
+    let mut i32s = vec![vec![0i32; rows]; types.len()];
+    let mut u8s = vec![vec![0u8; rows]; types.len()];
+    let mut validity = vec![vec![0xffu8; rows.div_ceil(8)]; types.len()];
+    let mut calls = Vec::new();
+    let (mut pos, mut line, mut at) = (0usize, 1u64, 0usize);
+    let mut want = window;
+    loop {
+        let stop = (pos + want).min(input.len());
+        let eof = stop == input.len();
+        let mut columns: Vec<ColumnOut<'_>> = Vec::new();
+        let mut f = f64s.iter_mut();
+        let mut i = i64s.iter_mut();
+        let mut i3 = i32s.iter_mut();
+        let mut u = u8s.iter_mut();
+        for (ty, v) in types.iter().zip(validity.iter_mut()) {
+            let (f, i, i3, u) = (
+                f.next().unwrap(),
+                i.next().unwrap(),
+                i3.next().unwrap(),
+                u.next().unwrap(),
+            );
+            let values = match ty {
+                CsvType::Float64 => ColumnBuf::Float64(f),
+                CsvType::Int64 => ColumnBuf::Int64(i),
+                CsvType::Int32 => ColumnBuf::Int32(i3),
+                CsvType::Bool => ColumnBuf::Bool(u),
+                CsvType::Utf8 => ColumnBuf::Utf8(i3),
+            };
+            columns.push(ColumnOut {
+                values,
+                validity: v,
+            });
+        }
+        let chunk = parser
+            .parse(&input[pos..stop], eof, line, &mut columns, at, rows - at)
+            .unwrap();
+        calls.push((chunk.consumed, chunk.rows, chunk.line, chunk.error.clone()));
+        pos += chunk.consumed;
+        line = chunk.line;
+        at += chunk.rows;
+        if chunk.error.is_some() || eof && (pos == input.len() || chunk.consumed == 0) {
+            break;
+        }
+        // A record longer than the window: the caller widens it, as CsvInput.more does.
+        want = if chunk.consumed == 0 {
+            want * 2
+        } else {
+            window
+        };
+    }
+    let cols = types
+        .iter()
+        .enumerate()
+        .map(|(c, ty)| {
+            (0..at)
+                .map(|r| {
+                    (validity[c][r >> 3] & (1 << (r & 7)) != 0).then(|| match ty {
+                        CsvType::Float64 => f64s[c][r].to_bits(),
+                        CsvType::Int64 => i64s[c][r] as u64,
+                        CsvType::Int32 | CsvType::Utf8 => i32s[c][r] as u32 as u64,
+                        CsvType::Bool => u8s[c][r] as u64,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let dictionaries = (0..types.len())
+        .map(|c| {
+            (
+                parser.dictionary(c).bytes().to_vec(),
+                parser.dictionary(c).offsets().to_vec(),
+            )
+        })
+        .collect();
+    (cols, dictionaries, calls)
+}
+
+/// The one-pass reader of plain records must never change what the general
+/// path reads: on random records built from numbers of every length (across
+/// the eight-byte word boundaries), signs, decimals, exponents, leading
+/// zeros, quotes, empty fields, strings short and long, and every line end,
+/// read whole and in windows, both give the same columns, codes and errors.
+#[test]
+fn the_one_pass_reader_reads_exactly_what_the_general_path_reads() {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let all = [
+        CsvType::Int64,
+        CsvType::Int32,
+        CsvType::Float64,
+        CsvType::Utf8,
+        CsvType::Bool,
+    ];
+    for case in 0..3000 {
+        let width = 1 + next(4) as usize;
+        let types: Vec<CsvType> = (0..width).map(|_| all[next(5) as usize]).collect();
+        let mut input = Vec::new();
+        for _ in 0..next(12) {
+            for c in 0..width {
+                let mut field = String::new();
+                match next(14) {
+                    0 => {}
+                    1 => field.push_str("\"7\""),
+                    2 => field.push_str("NaN"),
+                    3 => field.push_str(["true", "FALSE", "yes"][next(3) as usize]),
+                    4 => field.push_str(
+                        [
+                            "cat_1",
+                            "cat_22",
+                            "a_long_category",
+                            "\u{e9}t\u{e9}",
+                            "x\"y",
+                        ][next(5) as usize],
+                    ),
+                    _ => {
+                        match next(4) {
+                            0 => field.push('-'),
+                            1 if next(4) == 0 => field.push('+'),
+                            _ => {}
+                        }
+                        for _ in 0..next(4) {
+                            if next(3) == 0 {
+                                field.push('0');
+                            }
+                        }
+                        for _ in 0..next(22) {
+                            field.push((b'0' + next(10) as u8) as char);
+                        }
+                        if next(3) == 0 {
+                            field.push('.');
+                            for _ in 0..next(20) {
+                                field.push((b'0' + next(10) as u8) as char);
+                            }
+                        }
+                        if next(10) == 0 {
+                            field.push_str(["e5", "E-3", "x", " "][next(4) as usize]);
+                        }
+                    }
+                }
+                input.extend_from_slice(field.as_bytes());
+                if c + 1 < width {
+                    input.push(b',');
+                }
+            }
+            if next(15) == 0 {
+                input.push(b',');
+            }
+            input.extend_from_slice([&b"\n"[..], b"\r\n", b"\r", b"\n\n"][next(4) as usize]);
+        }
+        if next(3) == 0 {
+            input.pop();
+        }
+        for window in [input.len().max(1), 1 + next(40) as usize] {
+            let general = read_in_windows(&types, &input, window, false);
+            let fast = read_in_windows(&types, &input, window, true);
+            assert!(
+                general == fast,
+                "case {case}, window {window}, types {types:?}, input {:?}",
+                String::from_utf8_lossy(&input)
+            );
+        }
+    }
+}
+
+#[test]
+fn eight_digit_words_read_every_length_and_stop_at_the_first_non_digit() {
+    for len in 0..=19usize {
+        for tail in [&b""[..], b",", b".5", b"\n12345678"] {
+            let digits: String = (0..len).map(|i| (b'1' + (i % 9) as u8) as char).collect();
+            let mut input = digits.clone().into_bytes();
+            input.extend_from_slice(tail);
+            let (value, stop) = digit_run(&input, 0, 0);
+            assert_eq!(stop, len, "{digits:?}{tail:?}");
+            let expected = if len == 0 {
+                0
+            } else {
+                digits.parse::<u64>().unwrap()
+            };
+            assert_eq!(value, expected, "{digits:?}");
+        }
+    }
+}
+
+/// Whatever the one-pass float reader accepts, it reads correctly rounded
+/// (std's parser is the reference), and it accepts every plain number of up
+/// to 15 digits: beyond that the mantissa is not exact as a double and the
+/// one division would round twice.
+#[test]
+fn the_one_pass_float_reader_is_correctly_rounded_where_it_accepts() {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    for _ in 0..200_000 {
+        let digits = 1 + next(19) as usize;
+        let decimals = next(digits as u64 + 1) as usize;
+        let mut text: String = (0..digits)
+            .map(|_| (b'0' + next(10) as u8) as char)
+            .collect();
+        if decimals > 0 {
+            text.insert(digits - decimals, '.');
+        }
+        if next(2) == 0 {
+            text.insert(0, '-');
+        }
+        text.push(',');
+        let expected: f64 = text[..text.len() - 1].parse().unwrap();
+        match fast_f64(text.as_bytes(), 0) {
+            Some((value, stop)) => {
+                assert_eq!(value.to_bits(), expected.to_bits(), "{text}");
+                assert_eq!(stop, text.len() - 1, "{text}");
+            }
+            None => assert!(digits > 15, "{text} must take the one-pass path"),
+        }
+    }
+}
