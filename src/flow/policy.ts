@@ -178,10 +178,12 @@ function rejectedBatch(stage: object, ctx: StageContext, batch: RecordBatch, err
  * Dead-letter isolation of a batch that failed as a whole: its halves are re-run (timeout only, no
  * retry), a half that passes is kept whole and a failing one is halved again, down to single
  * records, which are rejected. For k failing records among n rows that is O(k log n) calls
- * instead of n, and the passing pieces stay in input order. `run` must not keep anything of a
- * piece that throws (an accumulator is updated fresh and merged only on success).
+ * instead of n, and the passing pieces stay in input order. `run` returns what a piece gave and
+ * must keep nothing itself: only the value of an attempt that ended in time is kept, since a
+ * timed-out call may still finish later (a stage that ignores its signal) while its piece is
+ * being isolated again.
  */
-async function isolate(
+async function isolate<T>(
   stage: object,
   batch: RecordBatch,
   ctx: StageContext,
@@ -189,15 +191,16 @@ async function isolate(
   position: InputPosition,
   single: IPolicy,
   whole: Error,
-  run: (piece: RecordBatch, ctx: StageContext) => unknown,
-): Promise<RejectedRecord[]> {
+  run: (piece: RecordBatch, ctx: StageContext) => T | Promise<T>,
+): Promise<{ rejected: RejectedRecord[]; kept: T[] }> {
   const rejected: RejectedRecord[] = [];
+  const kept: T[] = [];
   const visit = async (start: number, end: number): Promise<void> => {
     if (end - start > 1) {
       const mid = start + ((end - start) >>> 1);
       for (const [from, to] of [[start, mid], [mid, end]] as const) {
         try {
-          await attempt(single, ctx, (c) => run(batch.slice(from, to), c), { attempts: 0 });
+          kept.push(await attempt(single, ctx, (c) => run(batch.slice(from, to), c), { attempts: 0 }));
         } catch (error) {
           if (ctx.signal.aborted) throw toError(ctx.signal.reason);
           if (isAbort(error)) throw error;
@@ -212,14 +215,14 @@ async function isolate(
     rejected.push({ place: ctx.place, type: typeOf(stage), error: whole.message, position: { ...position, row: position.row + start }, record: rowRecord(batch, start), rows: 1 });
   };
   if (batch.numRows > 0) await visit(0, batch.numRows);
-  return rejected;
+  return { rejected, kept };
 }
 
 /**
  * One batch through one per-batch stage under its policy. On success the output (and the rows the
  * stage filtered); after the last failed attempt: `fail` throws a StageError naming the stage's
- * place, `skip` drops the batch (rowsSkipped), `dead_letter` re-runs the stage on single-row
- * slices (timeout only, no retry) so that only the records that fail are rejected and the rest
+ * place, `skip` drops the batch (rowsSkipped), `dead_letter` re-runs the stage on halves of
+ * the batch (timeout only, no retry; see `isolate`) so that only the records that fail are rejected and the rest
  * pass in order. When the breaker is open the batch is rejected whole (rows = the batch's rows).
  */
 export async function processBatchWithPolicy(stage: BatchTransform, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
@@ -245,11 +248,8 @@ export async function processBatchWithPolicy(stage: BatchTransform, batch: Recor
       const rejected = [rejectedBatch(stage, ctx, batch, failure.error, position)];
       return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rowsIn, retries: failure.retries, rejected, degradedToTwin: 0 };
     }
-    const outputs: RecordBatch[] = [];
-    const rejected = await isolate(stage, batch, ctx, policy, position, executor.single, failure.error, async (piece, c) => {
-      const out = await stage.processBatch(piece, c);
-      if (out !== null && out.numRows > 0) outputs.push(out);
-    });
+    const { rejected, kept } = await isolate(stage, batch, ctx, policy, position, executor.single, failure.error, (piece, c) => stage.processBatch(piece, c));
+    const outputs = kept.filter((out): out is RecordBatch => out !== null && out.numRows > 0);
     const output = outputs.length === 0 ? null : concatBatches(ctx.schema, outputs);
     const rowsOut = output?.numRows ?? 0;
     return { output, rowsIn, rowsFiltered: rowsIn - rowsOut - rejected.length, rowsSkipped: 0, rowsDeadLettered: rejected.length, retries: failure.retries, rejected, degradedToTwin: 0 };
@@ -288,7 +288,8 @@ export async function updateWithPolicy(stage: Transform, into: Accumulator, batc
     if (failure.error.cause instanceof BrokenCircuitError) {
       return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rowsIn, retries: failure.retries, rejected: [rejectedBatch(stage, ctx, batch, failure.error, position)], degradedToTwin: 0 };
     }
-    const rejected = await isolate(stage, batch, ctx, policy, position, executor.single, failure.error, (piece, c) => into.merge(partialOf(piece, c)));
+    const { rejected, kept } = await isolate(stage, batch, ctx, policy, position, executor.single, failure.error, partialOf);
+    for (const partial of kept) into.merge(partial);
     return { output: null, rowsIn, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: rejected.length, retries: failure.retries, rejected, degradedToTwin: 0 };
   }
 }
