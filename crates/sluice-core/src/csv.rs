@@ -213,7 +213,31 @@ fn short_key(text: &[u8]) -> u64 {
     u64::from_le_bytes(word) | (text.len() as u64) << 56
 }
 
+/// `short_key(&input[start..stop])` by one load and a mask where eight bytes
+/// are readable: the byte copy through the stack was 15% of the core's time
+/// (a `memcpy` call, then a stalled load of what it stored).
+#[inline(always)]
+fn short_key_at(input: &[u8], start: usize, stop: usize) -> u64 {
+    let len = stop - start;
+    if start + 8 <= input.len() {
+        let word = u64::from_le_bytes(input[start..start + 8].try_into().unwrap());
+        (word & ((1u64 << (8 * len)) - 1)) | (len as u64) << 56
+    } else {
+        short_key(&input[start..stop])
+    }
+}
+
 impl Dictionary {
+    /// The code of `input[start..stop]` if it is already an entry.
+    #[inline(always)]
+    fn lookup_at(&self, input: &[u8], start: usize, stop: usize) -> Option<i32> {
+        if stop - start < 8 {
+            self.short.get(&short_key_at(input, start, stop)).copied()
+        } else {
+            self.long.get(&input[start..stop]).copied()
+        }
+    }
+
     /// The code of `text` if it is already an entry.
     #[inline]
     fn lookup(&self, text: &[u8]) -> Option<i32> {
@@ -517,7 +541,7 @@ impl CsvParser {
                     if stop == p {
                         return None;
                     }
-                    v[row] = self.dictionaries[c].lookup(&input[p..stop])?;
+                    v[row] = self.dictionaries[c].lookup_at(input, p, stop)?;
                     stop
                 }
             };
@@ -845,7 +869,8 @@ fn fast_f64(input: &[u8], p: usize) -> Option<(f64, usize)> {
     if digits == 0 || digits > 15 {
         return None;
     }
-    let value = mantissa as f64 / POW10[decimals];
+    // At most 15 digits: exact as an i64, whose conversion is one instruction (u64's is several).
+    let value = mantissa as i64 as f64 / POW10[decimals];
     Some((if negative { -value } else { value }, stop))
 }
 
