@@ -36,6 +36,15 @@ export class WorkerDiedError extends Error {
   override name = 'WorkerDiedError';
 }
 
+/**
+ * A task that could not be posted to a worker (a DataCloneError: a value that structured clone
+ * refuses, such as a function in a plugin's split): the worker is fine, and sending the same
+ * task again would fail the same way, so it is not retried.
+ */
+export class UncloneableError extends Error {
+  override name = 'UncloneableError';
+}
+
 export class WorkerPool {
   readonly threads: number;
   private readonly pool: Piscina;
@@ -87,6 +96,7 @@ export class WorkerPool {
         return await this.pool.run(prepared.task, { transferList: prepared.transferList });
       } catch (error) {
         if (this.closed) throw signal?.reason ?? error;
+        if (error instanceof Error && error.name === 'DataCloneError') throw new UncloneableError(`the task could not be sent to a worker (${error.name}: ${error.message})`, { cause: error });
         last = error;
       }
     }

@@ -19,7 +19,7 @@ import type { Logger } from '../../observe/logger.js';
 import type { BatchTransform, Source, SourceSplit, SplitExtent, StageContext, Transform } from '../../registry/stage.js';
 import { StageError, toError } from '../errors.js';
 import type { Plan, PlannedStage } from '../plan.js';
-import { WorkerDiedError, WorkerPool } from '../pool.js';
+import { UncloneableError, WorkerDiedError, WorkerPool } from '../pool.js';
 import { fromFailure, runSplit, throughPrefix, type SplitEnd, type UnitStage, type UnitStages } from './execute.js';
 import { forTransfer } from './transfer.js';
 import { untilAborted } from '../../flow/abortable.js';
@@ -386,7 +386,7 @@ async function* pooledResults(
   const deadLettering = prefix.some((p) => policyOf(p).onError === 'dead_letter');
   const unordered = aggregate === undefined && !speculative && !deadLettering && last !== undefined && !policyOf(last).ordered;
   const died = (k: number, error: unknown): Error => {
-    if (!(error instanceof WorkerDiedError)) return toError(error);
+    if (!(error instanceof WorkerDiedError) && !(error instanceof UncloneableError)) return toError(error);
     const through = [...prefix, ...(aggregate === undefined ? [] : [aggregate])].map((p) => `${p.place} (${p.cls.type})`).join(', ');
     return new StageError(job.source.place, job.source.type, new Error(`split ${k}${through ? ` through ${through}` : ''}: ${error.message}`));
   };
@@ -402,7 +402,10 @@ async function* pooledResults(
   const failed = (k: number, result: Extract<UnitResult, { ok: false }>): Error => {
     live.end(k);
     block.add(result.counts, 0, {});
-    return fromFailure(result.failure);
+    const { failure } = result;
+    // A result that cannot cross threads: say which split (the stage's own errors name their place).
+    if (failure.name === 'DataCloneError') return new StageError(failure.place, failure.type, new Error(`split ${k}: ${failure.message}`));
+    return fromFailure(failure);
   };
   if (unordered) {
     const pending = new Map<number, Promise<{ k: number; settled: Settled }>>();
@@ -523,6 +526,7 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
     const settled = await untilAborted(sent.result, env.signal);
     if (!settled.ok) {
       const first = job.prefix[0]!;
+      if (settled.error instanceof UncloneableError) throw new StageError(job.source.place, job.source.type, new Error(`the batch at row ${sent.position}: ${settled.error.message}`));
       throw settled.error instanceof WorkerDiedError ? new StageError(first.place, first.type, new Error(`the batch at row ${sent.position}: ${settled.error.message}`)) : toError(settled.error);
     }
     const r = settled.result;
