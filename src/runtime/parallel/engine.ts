@@ -247,6 +247,8 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   }
   let scheduler: Scheduler | undefined;
   let startFailed = false;
+  /** The block has ended: a pool that becomes ready now is not used. */
+  let ended = false;
   /** Splits below this one are read (or being read) on the main thread. */
   let claimed = 0;
   const starting =
@@ -254,6 +256,11 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
       ? startPool(job, threads, env).then((started) => {
           if (started === undefined) {
             startFailed = true;
+            return undefined;
+          }
+          if (ended) {
+            // The main thread read every split before the workers were ready: nobody waits for this close.
+            started.pool.close().catch((error: unknown) => env.log.debug({ reason: toError(error).message }, 'closing an unused worker pool failed'));
             return undefined;
           }
           // The pool takes over at the first split the main thread has not claimed.
@@ -275,8 +282,11 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
     if (pooled !== undefined) yield* pooledResults(pooled, source, prefix, aggregate, state, env, block);
     else for (let k = claimed; k < splits.length; k++) yield* here(k);
   } finally {
-    const pooled = scheduler ?? (await starting?.catch(() => undefined));
-    await pooled?.close(env.signal.aborted);
+    ended = true;
+    // A pool still starting is closed once its start ends (its workers are importing modules, and
+    // ending them mid-import leaks file descriptors); the run does not wait for workers it never used.
+    if (scheduler !== undefined) await scheduler.close(env.signal.aborted);
+    else starting?.catch(() => undefined);
   }
   if (aggregate !== undefined) yield* finish(aggregate, inline.aggregate!.ctx, state.partials, block, prefix.length + 1);
 }
