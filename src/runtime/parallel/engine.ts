@@ -21,7 +21,7 @@ import { StageError, toError } from '../errors.js';
 import type { Plan, PlannedStage } from '../plan.js';
 import { UncloneableError, WorkerDiedError, WorkerPool } from '../pool.js';
 import { fromFailure, runSplit, throughPrefix, type SplitEnd, type UnitStage, type UnitStages } from './execute.js';
-import { forTransfer } from './transfer.js';
+import { forTransfer, keptForResend } from './transfer.js';
 import { untilAborted } from '../../flow/abortable.js';
 import { peelPolicyKeys } from '../../flow/policy/keys.js';
 import { newCounts, type StageCounts, type StageSpecData, type UnitJob, type UnitResult } from './unit.js';
@@ -588,23 +588,14 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
 
 /**
  * One batch through the prefix on the pool: its buffers are transferred (the sender's are
- * detached afterwards); a copy is kept so that the batch can be sent again if the worker dies.
+ * detached afterwards); until the result arrives a copy of the transferred buffers is kept, so
+ * that the batch can be sent again if the worker dies (then it is dropped with this closure).
  */
 export function dispatchBatch(pool: WorkerPool, job: UnitJob, batch: RecordBatch, signal?: AbortSignal): Promise<unknown> {
-  let spare: RecordBatch | undefined;
   let next: RecordBatch = batch;
   return pool.run(() => {
-    const sending = next;
-    spare = copyOf(sending);
-    next = spare;
-    const { data, transferList } = forTransfer(sending);
+    const { data, transferList } = forTransfer(next);
+    next = keptForResend(next, transferList);
     return { task: { kind: 'batch', task: { job, batch: data } }, transferList };
   }, signal);
-}
-
-function copyOf(batch: RecordBatch): RecordBatch {
-  // take() of every row copies each column into new buffers.
-  const all = new Uint32Array(batch.numRows);
-  for (let i = 0; i < all.length; i++) all[i] = i;
-  return batch.take(all);
 }

