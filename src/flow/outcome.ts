@@ -76,4 +76,9 @@ export interface BatchOutcome {
   readonly rejected: readonly RejectedRecord[];
   /** Batches redone on the TypeScript twin after a native kernel failed. */
   readonly degradedToTwin: number;
+  /**
+   * The stage's circuit breaker after this unit, on the thread that ran it (each thread has its
+   * own breaker); absent without a breaker.
+   */
+  readonly breaker?: BreakerState;
 }

@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { RecordBatch } from '../../batch/record-batch.js';
 import { metered, newMetrics, type StageMetrics } from '../../flow/meter.js';
-import { DEFAULT_POLICY, type RejectedRecord, type StagePolicy } from '../../flow/outcome.js';
+import { DEFAULT_POLICY, type BreakerState, type RejectedRecord, type StagePolicy } from '../../flow/outcome.js';
 import type { Kernels } from '../../kernels/index.js';
 import type { Logger } from '../../observe/logger.js';
 import type { BatchTransform, Source, SourceSplit, SplitExtent, StageContext, Transform } from '../../registry/stage.js';
@@ -104,9 +104,12 @@ export function unitJob(plan: Plan, prefix: readonly PlannedStage[], aggregate: 
 class BlockMetrics {
   readonly metrics: StageMetrics[];
   private readonly busy: number[];
+  /** Per stage, the last breaker state each thread reported (thread id → state). */
+  private readonly breakers: Map<number, BreakerState>[];
   constructor(stages: readonly PlannedStage[], aggregate: boolean) {
     this.metrics = stages.map((p, i) => newMetrics(p.place, p.cls.type, i === 0 ? 'source' : 'transform'));
     this.busy = stages.map(() => 0);
+    this.breakers = stages.map(() => new Map());
     this.metrics.forEach((m, i) => {
       // Per-batch stages count what they filter unit by unit; the aggregation consumes its input.
       if (i > 0) Object.assign(m, { counted: true });
@@ -145,6 +148,12 @@ class BlockMetrics {
       for (const r of c.rejected) rejected.push(offset === 0 ? r : { ...r, position: { ...r.position, row: r.position.row + offset } });
       for (const implementation of c.implementations) m.implementations.add(implementation);
       this.busy[i]! += c.busyMs;
+      if (c.breaker !== undefined) {
+        const states = this.breakers[i]!;
+        states.set(c.breaker.thread, c.breaker.state);
+        // One breaker per thread: the stage reports the most open of them.
+        m.breaker ??= () => mostOpen(states.values());
+      }
     });
     let inclusive = 0;
     this.metrics.forEach((m, i) => {
@@ -153,6 +162,28 @@ class BlockMetrics {
     });
     return rejected;
   }
+
+  /**
+   * Each thread has its own breaker, so a stage on the pool can fail up to threshold × threads
+   * times in a row before every breaker is open: a warning says so when a thread's breaker did not end closed.
+   */
+  noteBreakers(log: Logger): void {
+    this.breakers.forEach((states, i) => {
+      const open = [...states.values()].filter((s) => s !== 'closed').length;
+      if (states.size < 2 || open === 0) return;
+      const m = this.metrics[i]!;
+      log.warn({ stage: { index: i, place: m.place, type: m.type }, threads: states.size, notClosed: open }, `${m.place} (${m.type}): circuit breaker open or half-open on ${open} of the ${states.size} threads that ran it (each thread has its own breaker)`);
+    });
+  }
+}
+
+function mostOpen(states: Iterable<BreakerState>): BreakerState {
+  let most: BreakerState = 'closed';
+  for (const state of states) {
+    if (state === 'open') return 'open';
+    if (state === 'half_open') most = 'half_open';
+  }
+  return most;
 }
 
 function resetCounts(counts: StageCounts[]): void {
@@ -510,6 +541,7 @@ async function* guarded(stream: AsyncGenerator<RecordBatch>, block: BlockMetrics
     }
   } finally {
     await stream.return(undefined);
+    block.noteBreakers(env.log);
   }
 }
 

@@ -8,6 +8,7 @@ import { RecordBatch } from '../../batch/record-batch.js';
 import type { Schema } from '../../batch/schema.js';
 import type { InputPosition, StagePolicy } from '../../flow/outcome.js';
 import type { Accumulator, BatchTransform, Source, SourceSplit, SplitExtent, StageContext, Transform } from '../../registry/stage.js';
+import { threadId } from 'node:worker_threads';
 import { DataError, InterruptedError, StageError, toError } from '../errors.js';
 import { processBatchUnderPolicy, updateUnderPolicy } from './stage-call.js';
 import type { StageCounts, UnitFailure } from './unit.js';
@@ -87,6 +88,7 @@ export async function* runSplit(stages: UnitStages, split: SourceSplit, counts: 
           count.rowsDeadLettered += outcome.rowsDeadLettered;
           count.retries += outcome.retries;
           if (outcome.rejected.length > 0) count.rejected.push(...outcome.rejected);
+          if (outcome.breaker !== undefined) count.breaker = { thread: threadId, state: outcome.breaker };
         } catch (error) {
           throw failure(error, aggregate!, count);
         } finally {
@@ -129,6 +131,7 @@ export async function throughPrefix(stages: UnitStages, batch: RecordBatch, coun
     count.retries += outcome.retries;
     count.degradedToTwin += outcome.degradedToTwin;
     if (outcome.rejected.length > 0) count.rejected.push(...outcome.rejected);
+    if (outcome.breaker !== undefined) count.breaker = { thread: threadId, state: outcome.breaker };
     if (outcome.output === null || outcome.output.numRows === 0) return null;
     current = checked(outcome.output, step, count);
     count.rowsOut += current.numRows;

@@ -18,7 +18,9 @@ const NONE: readonly never[] = [];
 export async function processBatchUnderPolicy(stage: BatchTransform, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
   if (needsPolicy(policy)) {
     resilience ??= import('../../flow/policy.js');
-    return (await resilience).processBatchWithPolicy(stage, batch, ctx, policy, position);
+    const { processBatchWithPolicy, stageBreakerState } = await resilience;
+    const outcome = await processBatchWithPolicy(stage, batch, ctx, policy, position);
+    return policy.circuitBreaker === undefined ? outcome : { ...outcome, breaker: stageBreakerState(stage) };
   }
   const output = await stage.processBatch(batch, ctx);
   const out = output === null || output.numRows === 0 ? null : output;
@@ -32,7 +34,9 @@ export async function processBatchUnderPolicy(stage: BatchTransform, batch: Reco
 export async function updateUnderPolicy(stage: Transform, accumulator: Accumulator, batch: RecordBatch, ctx: StageContext, policy: StagePolicy, position: InputPosition): Promise<BatchOutcome> {
   if (needsPolicy(policy)) {
     resilience ??= import('../../flow/policy.js');
-    return (await resilience).updateWithPolicy(stage, accumulator, batch, ctx, policy, position);
+    const { updateWithPolicy, stageBreakerState } = await resilience;
+    const outcome = await updateWithPolicy(stage, accumulator, batch, ctx, policy, position);
+    return policy.circuitBreaker === undefined ? outcome : { ...outcome, breaker: stageBreakerState(stage) };
   }
   accumulator.update(batch);
   return { output: null, rowsIn: batch.numRows, rowsFiltered: 0, rowsSkipped: 0, rowsDeadLettered: 0, retries: 0, rejected: NONE, degradedToTwin: 0 };

@@ -6,7 +6,7 @@
  */
 import type { Field } from '../../batch/schema.js';
 import type { RecordBatchData } from '../../batch/record-batch.js';
-import type { StagePolicy, RejectedRecord } from '../../flow/outcome.js';
+import type { BreakerState, StagePolicy, RejectedRecord } from '../../flow/outcome.js';
 import type { Implementation } from '../../kernels/index.js';
 import type { SourceSplit, SplitExtent } from '../../registry/stage.js';
 
@@ -72,6 +72,8 @@ export interface StageCounts {
   implementations: Implementation[];
   /** Positions relative to the unit's split (or batch): offset by the rows before it when merging. */
   rejected: RejectedRecord[];
+  /** The stage's circuit breaker on the thread that ran the unit, after its last batch (one breaker per thread). */
+  breaker?: { readonly thread: number; readonly state: BreakerState };
 }
 
 export function newCounts(): StageCounts {
