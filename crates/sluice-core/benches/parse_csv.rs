@@ -1,7 +1,9 @@
 //! The CSV parser alone (no Node): bytes of the canonical table shape
 //! (id,ts,user_id,category,value) into typed columns, in 64K-row batches.
 //! Thread CPU time (not wall time: the machine is shared), median of 7 runs:
-//!   cargo bench -p sluice-core --bench parse_csv [-- ROWS]
+//!   cargo bench -p sluice-core --bench parse_csv [-- ROWS | FILE.csv]
+//! A FILE.csv of that shape (e.g. bench/data/events-10000000.csv) is read instead of the
+//! generated rows, header line skipped, so the core can be set beside `npm run bench:parsers`.
 
 /// CPU time of this thread in seconds: on a shared machine wall time mostly measures the others.
 fn thread_cpu_seconds() -> f64 {
@@ -38,11 +40,21 @@ fn table(rows: usize) -> Vec<u8> {
 }
 
 fn main() {
-    let rows: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(2_000_000);
-    let input = table(rows);
+    let file = std::env::args().skip(1).find(|a| a.ends_with(".csv"));
+    let (rows, input) = match file {
+        Some(path) => {
+            let bytes = std::fs::read(&path).expect("the csv file is readable");
+            let body = bytes[bytes.iter().position(|&b| b == b'\n').unwrap() + 1..].to_vec();
+            (body.iter().filter(|&&b| b == b'\n').count(), body)
+        }
+        None => {
+            let rows: usize = std::env::args()
+                .skip(1)
+                .find_map(|a| a.parse().ok())
+                .unwrap_or(2_000_000);
+            (rows, table(rows))
+        }
+    };
     let batch = 65_536;
     let types = vec![CsvType::Int64, CsvType::Int64, CsvType::Int32, CsvType::Utf8, CsvType::Float64];
     let mut ids = vec![0i64; batch];
