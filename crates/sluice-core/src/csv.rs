@@ -26,6 +26,8 @@ use std::fmt;
 
 use rustc_hash::FxBuildHasher;
 
+use crate::swar::{bytes_equal, digit_run, POW10};
+
 const LF: u8 = b'\n';
 const CR: u8 = b'\r';
 const QUOTE: u8 = b'"';
@@ -738,17 +740,6 @@ impl CsvParser {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Bit 7 of each byte of `word` that equals `byte` is set (lowest one exact:
-/// a false positive can only follow a true match, so the first is right).
-#[inline(always)]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * byte as u64);
-    x.wrapping_sub(ONES) & !x & HIGHS
-}
-
 /// Where the unquoted field at `p` ends: the next delimiter, LF or CR, or
 /// the end of the input. Eight bytes at a time (fields of the canonical
 /// table are 5–13 bytes, and a byte loop was the parser's hottest code).
@@ -770,69 +761,6 @@ fn unquoted_end(input: &[u8], mut p: usize, delim: u8, high: u8) -> usize {
         p += 1;
     }
     p
-}
-
-/// Bit 7 of each byte of `word` that is not an ASCII digit (lowest one
-/// exact: a carry can only disturb the bytes after it).
-#[inline(always)]
-fn non_digits(word: u64) -> u64 {
-    let x = word ^ (ONES * b'0' as u64);
-    (x.wrapping_add(ONES * 0x76) | x) & HIGHS
-}
-
-/// The value of eight ASCII digits, the first in the lowest byte (bytes of
-/// 0 count as leading zeros), in three multiplications instead of eight.
-#[inline(always)]
-fn eight_digits(word: u64) -> u64 {
-    let pairs = ((word & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561)) >> 8;
-    let quads = ((pairs & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601)) >> 16;
-    ((quads & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001)) >> 32
-}
-
-const POW10_U64: [u64; 9] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
-
-/// Appends the run of digits at `p` to `value` (wrapping: callers bound the
-/// count) and returns it with where the run stops. Eight digits at a time:
-/// timestamps and ids are 7–13 digits, and the digit-by-digit loop was the
-/// other hot spot of the parser (profiles/csv-native-parse).
-#[inline(always)]
-fn digit_run(input: &[u8], mut p: usize, mut value: u64) -> (u64, usize) {
-    while p + 8 <= input.len() {
-        let word = u64::from_le_bytes(input[p..p + 8].try_into().unwrap());
-        let mask = non_digits(word);
-        if mask == 0 {
-            value = value
-                .wrapping_mul(100_000_000)
-                .wrapping_add(eight_digits(word));
-            p += 8;
-            continue;
-        }
-        let n = (mask.trailing_zeros() / 8) as usize;
-        if n > 0 {
-            let digits = eight_digits(word << (64 - 8 * n));
-            value = value.wrapping_mul(POW10_U64[n]).wrapping_add(digits);
-        }
-        return (value, p + n);
-    }
-    while let Some(&b) = input.get(p) {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            break;
-        }
-        value = value.wrapping_mul(10).wrapping_add(d as u64);
-        p += 1;
-    }
-    (value, p)
 }
 
 /// An integer `-?[0-9]{1,max_digits}` at `p` (no `+`, no more digits than
@@ -913,12 +841,6 @@ fn unescape_into(text: &[u8], out: &mut Vec<u8>) {
         i += if text[i] == QUOTE { 2 } else { 1 };
     }
 }
-
-/// 10^0 … 10^22: exactly representable doubles (Clinger's fast path).
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
 
 /// `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?`, `NaN`, `Infinity`,
 /// `+Infinity`, `-Infinity`; correctly rounded.

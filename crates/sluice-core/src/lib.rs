@@ -25,6 +25,7 @@ pub mod ndjson;
 pub mod group_multi;
 pub mod group_typed;
 pub mod sort;
+mod swar;
 pub mod take;
 
 pub use aggregate::sum_f64;

@@ -26,6 +26,7 @@ use std::fmt::Write as _;
 use rustc_hash::FxBuildHasher;
 
 use crate::csv::{ColumnBuf, ColumnOut, CsvArgError, CsvType};
+use crate::swar::{bytes_equal, digit_run, HIGHS, ONES, POW10};
 
 const LF: u8 = b'\n';
 
@@ -886,16 +887,6 @@ fn kind_here(l: &[u8], p: usize) -> Scan<Kind> {
     })
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Bit 7 of each byte of `word` that equals `byte` is set (the lowest one is
-/// exact: a false positive can only follow a true match).
-#[inline(always)]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * byte as u64);
-    x.wrapping_sub(ONES) & !x & HIGHS
-}
 
 /// Bit 7 of each byte below 0x20 is set (lowest one exact, as above).
 #[inline(always)]
@@ -1130,10 +1121,10 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
             return fail(p, "a number cannot have a leading zero");
         }
     } else if c.is_ascii_digit() {
-        let (value, count) = digit_run(l, i);
+        let (value, stop) = digit_run(l, i, 0);
         mantissa = value;
-        digits = count;
-        i += count as usize;
+        digits = (stop - i) as u32;
+        i = stop;
     } else {
         return Err(bad_number(l, i, "after '-'"));
     }
@@ -1188,69 +1179,6 @@ fn scan_number(l: &[u8], p: usize) -> Scan<Number> {
     })
 }
 
-/// The run of ASCII digits at `l[i..]`: its value (wrapped when longer than
-/// 19 digits) and its length. Eight bytes at a time (the canonical table's
-/// integers are 1–13 digits, and a byte loop was the parser's hottest code).
-#[inline(always)]
-fn digit_run(l: &[u8], mut i: usize) -> (u64, u32) {
-    let mut value: u64 = 0;
-    let mut count = 0;
-    while i + 8 <= l.len() {
-        let word = u64::from_le_bytes(l[i..i + 8].try_into().unwrap());
-        let digits = word.wrapping_sub(ONES * b'0' as u64);
-        // Bit 7 of a byte is set when it is below '0' or above '9' (the lowest one exactly).
-        let other = (digits | word.wrapping_add(ONES * 0x46)) & HIGHS;
-        let n = if other == 0 {
-            8
-        } else {
-            other.trailing_zeros() / 8
-        };
-        if n == 0 {
-            return (value, count);
-        }
-        // The n digits moved to the top bytes, zeros below: eight digits' value.
-        let v = eight_digits(digits << (8 * (8 - n)));
-        value = value.wrapping_mul(POW10_U64[n as usize]).wrapping_add(v);
-        count += n;
-        i += n as usize;
-        if n < 8 {
-            return (value, count);
-        }
-    }
-    loop {
-        let d = at(l, i).wrapping_sub(b'0');
-        if d > 9 {
-            return (value, count);
-        }
-        value = value.wrapping_mul(10).wrapping_add(d as u64);
-        count += 1;
-        i += 1;
-    }
-}
-
-/// Eight digit values (first digit in the lowest byte) as one number
-/// (`parse_eight_digits_unrolled` of simdjson / fast_float).
-#[inline(always)]
-fn eight_digits(v: u64) -> u64 {
-    const MASK: u64 = 0x0000_00ff_0000_00ff;
-    const MUL1: u64 = 100 + (1_000_000 << 32);
-    const MUL2: u64 = 1 + (10_000 << 32);
-    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
-    (((v & MASK).wrapping_mul(MUL1)).wrapping_add(((v >> 16) & MASK).wrapping_mul(MUL2))) >> 32
-}
-
-const POW10_U64: [u64; 9] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
-
 #[cold]
 fn bad_number(l: &[u8], i: usize, place: &str) -> Fail {
     Fail {
@@ -1261,12 +1189,6 @@ fn bad_number(l: &[u8], i: usize, place: &str) -> Fail {
         ),
     }
 }
-
-/// 10^0 … 10^22: exactly representable doubles (Clinger's fast path).
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
 
 /// The scanned number at `l[p..n.end]` as the correctly rounded double (what
 /// JSON.parse gives: `-0` is negative zero, beyond the range is ±Infinity).

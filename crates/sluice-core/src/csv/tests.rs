@@ -382,25 +382,6 @@ fn the_one_pass_reader_reads_exactly_what_the_general_path_reads() {
     }
 }
 
-#[test]
-fn eight_digit_words_read_every_length_and_stop_at_the_first_non_digit() {
-    for len in 0..=19usize {
-        for tail in [&b""[..], b",", b".5", b"\n12345678"] {
-            let digits: String = (0..len).map(|i| (b'1' + (i % 9) as u8) as char).collect();
-            let mut input = digits.clone().into_bytes();
-            input.extend_from_slice(tail);
-            let (value, stop) = digit_run(&input, 0, 0);
-            assert_eq!(stop, len, "{digits:?}{tail:?}");
-            let expected = if len == 0 {
-                0
-            } else {
-                digits.parse::<u64>().unwrap()
-            };
-            assert_eq!(value, expected, "{digits:?}");
-        }
-    }
-}
-
 /// Whatever the one-pass float reader accepts, it reads correctly rounded
 /// (std's parser is the reference), and it accepts every plain number of up
 /// to 15 digits: beyond that the mantissa is not exact as a double and the

@@ -280,24 +280,6 @@ fn argument_errors_name_the_column() {
 }
 
 #[test]
-fn digit_runs_of_every_length_read_exactly() {
-    for len in 1..=20usize {
-        for tail in ["", ",", "}", ".5", "e3", "\"x\"        "] {
-            let digits: String = (0..len).map(|k| char::from(b'1' + (k % 9) as u8)).collect();
-            let text = format!("{digits}{tail}");
-            let (value, count) = digit_run(text.as_bytes(), 0);
-            assert_eq!(count as usize, len, "{text}");
-            let expected = digits.bytes().fold(0u64, |v, b| {
-                v.wrapping_mul(10).wrapping_add((b - b'0') as u64)
-            });
-            assert_eq!(value, expected, "{text}");
-        }
-    }
-    assert_eq!(digit_run(b"x123", 0), (0, 0));
-    assert_eq!(digit_run(b"09/:", 0), (9, 2));
-}
-
-#[test]
 fn dictionary_codes_follow_first_appearance_for_short_and_long_strings() {
     let mut d = Dictionary::default();
     let texts: Vec<String> = (0..2000)
