@@ -6,23 +6,18 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { LevelWithSilent } from 'pino';
-import { z } from 'zod';
-import { builtinsLoaded } from '../stages/builtins.js';
-import { lookupStage, stageTypes } from '../registry/registry.js';
 import { exitCodeFor, ExitCode, InterruptedError, JobError, StageError, toError } from '../runtime/errors.js';
-import { readJobFile } from '../runtime/job.js';
-import { planJob } from '../runtime/plan.js';
-import { runPlan, summarize, type OpenedRun, type RunSummary } from '../runtime/run.js';
+import { readJobFile, type LoadedJob } from '../runtime/job.js';
+import type { OpenedRun, RunSummary } from '../runtime/run.js';
 import { configureLogger, LOG_LEVELS, stageLogger } from '../observe/logger.js';
-import { writeMetricsFile } from '../observe/prometheus.js';
-import { Progress } from '../observe/progress.js';
+import type { Progress } from '../observe/progress.js';
 import { buildReport, sluiceVersion, writeReport, type RunReport } from '../observe/report.js';
-import { createSampler } from '../observe/sample.js';
-import { formatSummary, formatSummaryTable } from './summary.js';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { benchCommand } from './bench.js';
-import { policyOptionsSchema } from '../flow/policy/keys.js';
+
+// The planner, the engine, the stage modules and zod are imported by the commands that use them,
+// not here: `--help` does without them, and `run` starts its workers first (see `startEarly`).
 
 const program = new Command('sluice')
   .description('Run pipelines of stages over columnar record batches')
@@ -47,54 +42,85 @@ program
   .addOption(new Option('--progress-interval <ms>', 'progress refresh period').argParser(parseCount('--progress-interval')).hideHelp())
   .action(async (file: string, opts: RunCommandOptions) => {
     configureLogger({ level: opts.logLevel ?? (opts.quiet ? 'warn' : 'info'), ...(opts.logFile === undefined ? {} : { file: opts.logFile }) });
-    const plan = await planJob(await readJobFile(file, { set: opts.set }), { requireSink: true });
-    // Ctrl-C / SIGTERM abort the run, so sinks remove their temporary files before we exit.
-    const controller = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.exitCode = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
-      controller.abort(new InterruptedError(signal));
-    };
-    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    const startedAt = new Date();
-    const sampler = opts.sample === undefined ? undefined : createSampler(opts.sample, (text) => process.stdout.write(text));
-    let opened: OpenedRun | undefined;
-    let progress: Progress | undefined;
-    const onStart = (run: OpenedRun) => {
-      opened = run;
-      if (opts.quiet || opts.progress === false) return;
-      progress = new Progress(run.metrics[0]!, {
-        stream: process.stderr,
-        tty: process.stderr.isTTY === true,
-        log: run.log,
-        ...(opts.progressInterval === undefined ? {} : { intervalMs: opts.progressInterval }),
-        ...expectedRows(plan.source.stage.options),
-      }).start();
-    };
-    let summary: RunSummary;
+    const job = await readJobFile(file, { set: opts.set });
+    const pool = await import('../runtime/pool.js');
+    startEarly(job, pool.startPoolEarly);
     try {
-      summary = await runPlan(plan, { signal: controller.signal, onStart, ...(sampler ? { tap: sampler.tap } : {}) });
-    } catch (thrown) {
-      progress?.stop();
-      const error = toError(thrown);
-      if (opened !== undefined) {
-        logFailure(opened, error);
-        const partial = summarize(plan, opened);
-        await writeOutputs(opts, buildReport(partial, { status: error instanceof InterruptedError ? 'interrupted' : 'failed', exitCode: exitCodeFor(error), error, startedAt }));
-        // Interrupted: how far it got, on stderr (stdout carries only results), rows per stage until the signal.
-        if (error instanceof InterruptedError && !opts.quiet) process.stderr.write(`${formatSummary(partial, 'interrupted')}\n`);
-      }
-      // A retry's backoff timer may still be pending after the run ended; an interrupted run exits now rather than when it fires.
-      if (error instanceof InterruptedError) setTimeout(() => process.exit(), 200).unref();
-      throw error;
+      await runJob(job, opts);
+    } finally {
+      // Not awaited: a pool the run did not take ends in the background (after its workers'
+      // imports, see WorkerPool.close), and an error is printed without waiting for it.
+      pool.closeUntakenPool().catch(() => undefined);
     }
-    progress?.stop();
-    sampler?.finish(summary.stages);
-    const degraded = summary.degraded.length > 0;
-    if (degraded) process.exitCode = ExitCode.degraded;
-    await writeOutputs(opts, buildReport(summary, { status: degraded ? 'degraded' : 'succeeded', exitCode: degraded ? ExitCode.degraded : ExitCode.ok, startedAt }));
-    if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else if (!opts.quiet) process.stdout.write(`${process.stdout.isTTY ? formatSummaryTable(summary) : formatSummary(summary)}\n`);
   });
+
+/**
+ * Starts the workers as soon as the job's `threads:` is known: their start (module import, ~0.3 s
+ * each) then overlaps the planner's import, the stage modules' import and the source's header
+ * read. Only for an explicit `threads:` (without it, a small job runs on the main thread).
+ */
+function startEarly(job: LoadedJob, start: (threads: number, plugins: readonly string[], baseDir: string) => void): void {
+  const { threads, plugins = [] } = (job.spec ?? {}) as { threads?: unknown; plugins?: unknown };
+  if (typeof threads !== 'number' || !Array.isArray(plugins) || !plugins.every((p) => typeof p === 'string')) return;
+  start(threads, plugins as string[], job.baseDir);
+}
+
+async function runJob(job: LoadedJob, opts: RunCommandOptions): Promise<void> {
+  const [{ planJob }, { runPlan, summarize }, { Progress }, { createSampler }, { formatSummary, formatSummaryTable }] = await Promise.all([
+    import('../runtime/plan.js'),
+    import('../runtime/run.js'),
+    import('../observe/progress.js'),
+    import('../observe/sample.js'),
+    import('./summary.js'),
+  ]);
+  const plan = await planJob(job, { requireSink: true });
+  // Ctrl-C / SIGTERM abort the run, so sinks remove their temporary files before we exit.
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.exitCode = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+    controller.abort(new InterruptedError(signal));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  const startedAt = new Date();
+  const sampler = opts.sample === undefined ? undefined : createSampler(opts.sample, (text) => process.stdout.write(text));
+  let opened: OpenedRun | undefined;
+  let progress: Progress | undefined;
+  const onStart = (run: OpenedRun) => {
+    opened = run;
+    if (opts.quiet || opts.progress === false) return;
+    progress = new Progress(run.metrics[0]!, {
+      stream: process.stderr,
+      tty: process.stderr.isTTY === true,
+      log: run.log,
+      ...(opts.progressInterval === undefined ? {} : { intervalMs: opts.progressInterval }),
+      ...expectedRows(plan.source.stage.options),
+    }).start();
+  };
+  let summary: RunSummary;
+  try {
+    summary = await runPlan(plan, { signal: controller.signal, onStart, ...(sampler ? { tap: sampler.tap } : {}) });
+  } catch (thrown) {
+    progress?.stop();
+    const error = toError(thrown);
+    if (opened !== undefined) {
+      logFailure(opened, error);
+      const partial = summarize(plan, opened);
+      await writeOutputs(opts, buildReport(partial, { status: error instanceof InterruptedError ? 'interrupted' : 'failed', exitCode: exitCodeFor(error), error, startedAt }));
+      // Interrupted: how far it got, on stderr (stdout carries only results), rows per stage until the signal.
+      if (error instanceof InterruptedError && !opts.quiet) process.stderr.write(`${formatSummary(partial, 'interrupted')}\n`);
+    }
+    // A retry's backoff timer may still be pending after the run ended; an interrupted run exits now rather than when it fires.
+    if (error instanceof InterruptedError) setTimeout(() => process.exit(), 200).unref();
+    throw error;
+  }
+  progress?.stop();
+  sampler?.finish(summary.stages);
+  const degraded = summary.degraded.length > 0;
+  if (degraded) process.exitCode = ExitCode.degraded;
+  await writeOutputs(opts, buildReport(summary, { status: degraded ? 'degraded' : 'succeeded', exitCode: degraded ? ExitCode.degraded : ExitCode.ok, startedAt }));
+  if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (!opts.quiet) process.stdout.write(`${process.stdout.isTTY ? formatSummaryTable(summary) : formatSummary(summary)}\n`);
+}
 
 interface RunCommandOptions {
   quiet?: boolean;
@@ -111,7 +137,7 @@ interface RunCommandOptions {
 
 async function writeOutputs(opts: RunCommandOptions, report: RunReport): Promise<void> {
   if (opts.report !== undefined) await writeReport(opts.report, report);
-  if (opts.metricsFile !== undefined) await writeMetricsFile(opts.metricsFile, report);
+  if (opts.metricsFile !== undefined) await (await import('../observe/prometheus.js')).writeMetricsFile(opts.metricsFile, report);
 }
 
 /** A source that says how many rows it will make (`rows`) lets progress show an ETA without a file size. */
@@ -146,6 +172,7 @@ program
   .argument('<job>', 'job file')
   .option('--set <path=value>', 'override an option as run would, e.g. --set transforms[0].value=95; repeatable', collect, [])
   .action(async (file: string, opts: { set: string[] }) => {
+    const { planJob } = await import('../runtime/plan.js');
     const plan = await planJob(await readJobFile(file, { set: opts.set }), { requireSink: true });
     const stages = [plan.source, ...plan.transforms, ...(plan.sink ? [plan.sink] : [])];
     process.stdout.write(`${file}: ok (${stages.map((s) => s.cls.type).join(' → ')}; output ${plan.outputSchema})\n`);
@@ -158,6 +185,7 @@ program
   .option('--json', 'print as JSON')
   .action(async (opts: { plugin?: string[]; json?: boolean }) => {
     await loadPlugins(opts.plugin);
+    const { stageTypes } = await import('../registry/registry.js');
     const all = stageTypes();
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(all.map((s) => ({ type: s.type, kind: s.kind, description: s.description })), null, 2)}\n`);
@@ -177,6 +205,7 @@ program
   .option('--json', 'print the options as JSON Schema')
   .action(async (type: string, opts: { plugin?: string[]; json?: boolean }) => {
     await loadPlugins(opts.plugin);
+    const [{ lookupStage }, { z }, { policyOptionsSchema }] = await Promise.all([import('../registry/registry.js'), import('zod'), import('../flow/policy/keys.js')]);
     const looked = lookupStage(type);
     if ('error' in looked) throw new JobError([{ path: '', message: looked.error }]);
     const cls = looked.found;
@@ -223,7 +252,7 @@ function typeName(prop: JsonSchemaProp): string {
 }
 
 async function loadPlugins(plugins: string[] = []): Promise<void> {
-  await builtinsLoaded;
+  await (await import('../stages/builtins.js')).builtinsLoaded;
   for (const plugin of plugins) await import(pathToFileURL(resolve(plugin)).href);
 }
 

@@ -9,6 +9,7 @@
  * loses or duplicates a row.
  */
 import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Hello, WorkerTask } from './worker.js';
@@ -19,10 +20,15 @@ export const WORKER_ATTEMPTS = 3;
 /** How long `close` waits for workers still importing stage modules, ms. */
 const CLOSE_WAIT_MS = 5_000;
 
+/** How long the workers may take to import the stage modules and plugins, ms (env SLUICE_WORKER_START_MS). */
+const START_LIMIT_MS = 30_000;
+
 export interface PoolOptions {
   readonly threads: number;
   /** V8 old-space limit per worker, MiB (env SLUICE_WORKER_HEAP_MB; default 2048). */
   readonly heapMb?: number;
+  /** Limit on `hello`, ms (env SLUICE_WORKER_START_MS; default 30 s). */
+  readonly startLimitMs?: number;
 }
 
 /** The worker module: beside this file when built; from dist/ when the runtime runs from sources (tests). */
@@ -45,9 +51,18 @@ export class UncloneableError extends Error {
   override name = 'UncloneableError';
 }
 
+/** The workers did not finish importing the stage modules in time (a plugin whose top level never settles). */
+export class WorkerStartError extends Error {
+  override name = 'WorkerStartError';
+}
+
+/** What a worker is importing during `hello`, one slot per hello task (see {@link WorkerPool.hello}). */
+export const HELLO_MODULE = -1;
+
 export class WorkerPool {
   readonly threads: number;
   private readonly pool: Piscina;
+  private readonly startLimitMs: number;
   private closed = false;
   /** Errors the pool raised outside any task (a worker dying while idle): logged, not fatal. */
   readonly idleErrors: Error[] = [];
@@ -56,6 +71,7 @@ export class WorkerPool {
     const filename = workerFile();
     if (filename === undefined) throw new Error('the worker module is not built (run `npm run build`)');
     this.threads = options.threads;
+    this.startLimitMs = options.startLimitMs ?? startLimitFromEnv();
     const heapMb = options.heapMb ?? heapFromEnv();
     this.pool = new Piscina({
       filename,
@@ -71,15 +87,33 @@ export class WorkerPool {
 
   /** Settles when every worker has finished importing the stage modules (see `close`). */
   private loaded: Promise<unknown> = Promise.resolve();
+  private started: { readonly key: string; readonly hello: Promise<Hello> } | undefined;
 
   /**
    * Imports the job's stage modules in every worker (one task each: a worker runs one at a time)
-   * and says which types they can rebuild.
+   * and says which types they can rebuild. Asked again for the same modules (a pool started early,
+   * then taken by the run), it answers with the first start. Bounded by the start limit: a plugin
+   * whose top level never settles would otherwise hang the run's start; the error names the
+   * plugin a worker was still importing, which each worker writes into a shared slot as it goes.
    */
   hello(plugins: readonly string[], baseDir: string): Promise<Hello> {
-    const all = Array.from({ length: this.threads }, () => this.run({ kind: 'hello', plugins, baseDir }) as Promise<Hello>);
+    const key = JSON.stringify([plugins, baseDir]);
+    if (this.started?.key === key) return this.started.hello;
+    const progress = new Int32Array(new SharedArrayBuffer(4 * this.threads)).fill(HELLO_MODULE);
+    const all = Array.from({ length: this.threads }, (_, slot) => this.run({ kind: 'hello', plugins, baseDir, progress: { buffer: progress.buffer as SharedArrayBuffer, slot } }) as Promise<Hello>);
     this.loaded = Promise.allSettled(all);
-    return Promise.all(all).then((hellos) => hellos[0]!);
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Nothing to wait for in `close`: the import that hangs will not end.
+        this.loaded = Promise.resolve();
+        reject(new WorkerStartError(stalledAt(progress, plugins, baseDir, this.startLimitMs)));
+      }, this.startLimitMs);
+      timer.unref();
+    });
+    const hello = Promise.race([Promise.all(all).then((hellos) => hellos[0]!), limit]).finally(() => clearTimeout(timer));
+    this.started = { key, hello };
+    return hello;
   }
 
   /**
@@ -115,7 +149,58 @@ export class WorkerPool {
   }
 }
 
+function stalledAt(progress: Int32Array, plugins: readonly string[], baseDir: string, limitMs: number): string {
+  const waited = `the worker pool did not start within ${limitMs} ms (SLUICE_WORKER_START_MS)`;
+  const stuck = [...progress].filter((at) => at < plugins.length);
+  const plugin = stuck.find((at) => at >= 0);
+  if (plugin === undefined) return `${waited}: the workers were still loading the built-in stage modules`;
+  const file = plugins[plugin]!;
+  const where = file.startsWith('.') || isAbsolute(file) ? resolve(baseDir, file) : file;
+  return `${waited}: a worker was still importing plugins[${plugin}] ${where} (does its top level await something that never settles in a worker thread?)`;
+}
+
+function startLimitFromEnv(): number {
+  const value = Number(process.env.SLUICE_WORKER_START_MS);
+  return Number.isFinite(value) && value > 0 ? value : START_LIMIT_MS;
+}
+
 function heapFromEnv(): number {
   const value = Number(process.env.SLUICE_WORKER_HEAP_MB);
   return Number.isInteger(value) && value >= 16 ? value : 2048;
+}
+
+/**
+ * A pool started before planning: the CLI knows the job's `threads:` and plugins as soon as it
+ * has read the job file, and the workers' start (module import, 0.3 s and more) then overlaps
+ * the main thread's own imports, planning and header read instead of following them.
+ */
+let early: WorkerPool | undefined;
+
+/** Starts the pool for `threads` workers and their `hello` now; a run asking for that size takes it. */
+export function startPoolEarly(threads: number, plugins: readonly string[], baseDir: string): void {
+  if (early !== undefined || !Number.isInteger(threads) || threads <= 0) return;
+  try {
+    early = new WorkerPool({ threads });
+  } catch {
+    return; // No worker module: the run says so when it asks for its pool.
+  }
+  // A failed start is the run's to report, when it asks for the pool.
+  early.hello(plugins, baseDir).catch(() => undefined);
+}
+
+/** The pool started early if it has `threads` workers and nobody took it yet; a new pool otherwise. */
+export function takePool(options: PoolOptions): WorkerPool {
+  if (early !== undefined && early.threads === options.threads && options.heapMb === undefined && options.startLimitMs === undefined) {
+    const pool = early;
+    early = undefined;
+    return pool;
+  }
+  return new WorkerPool(options);
+}
+
+/** Closes the early pool if no run took it (the job did not need a pool, or planning failed). */
+export async function closeUntakenPool(): Promise<void> {
+  const pool = early;
+  early = undefined;
+  await pool?.close();
 }

@@ -13,12 +13,18 @@ import { manyForTransfer } from './parallel/transfer.js';
 import { newCounts, type BatchTask, type UnitFailure, type UnitJob, type UnitResult, type UnitSpec } from './parallel/unit.js';
 
 export type WorkerTask =
-  | { readonly kind: 'hello'; readonly plugins: readonly string[]; readonly baseDir: string }
+  | { readonly kind: 'hello'; readonly plugins: readonly string[]; readonly baseDir: string; readonly progress?: HelloProgress }
   | { readonly kind: 'unit'; readonly unit: UnitSpec }
   | { readonly kind: 'batch'; readonly task: BatchTask }
   /** For the benchmarks: an empty round trip, and a batch sent back as it came. */
   | { readonly kind: 'noop' }
   | { readonly kind: 'echo'; readonly batch: unknown; readonly transfer: boolean };
+
+/** Where a worker's `hello` is: -1 built-ins, k importing plugins[k], plugins.length done (read by the pool on a timeout). */
+export interface HelloProgress {
+  readonly buffer: SharedArrayBuffer;
+  readonly slot: number;
+}
 
 /** The stage types this worker can rebuild, by class name. */
 export type Hello = Record<string, string>;
@@ -28,7 +34,7 @@ const never = new AbortController().signal;
 export default async function run(task: WorkerTask): Promise<unknown> {
   switch (task.kind) {
     case 'hello':
-      await loadStageModules(task);
+      await hello(task.plugins, task.baseDir, task.progress);
       return registeredClasses();
     case 'unit':
       return runUnit(task.unit);
@@ -41,6 +47,16 @@ export default async function run(task: WorkerTask): Promise<unknown> {
       const { data, transferList } = manyForTransfer([RecordBatch.fromData(task.batch as never)]);
       return movable(data[0], transferList);
     }
+  }
+}
+
+async function hello(plugins: readonly string[], baseDir: string, progress: HelloProgress | undefined): Promise<void> {
+  const at = progress === undefined ? undefined : new Int32Array(progress.buffer);
+  await loadStageModules({ plugins: [], baseDir });
+  // One plugin at a time (each imported once per thread), so that a stall can be pinned to one.
+  for (let k = 0; k <= plugins.length; k++) {
+    if (at !== undefined) Atomics.store(at, progress!.slot, k);
+    if (k < plugins.length) await loadStageModules({ plugins: plugins.slice(0, k + 1), baseDir });
   }
 }
 

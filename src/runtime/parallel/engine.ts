@@ -19,7 +19,7 @@ import type { Logger } from '../../observe/logger.js';
 import type { BatchTransform, Source, SourceSplit, SplitExtent, StageContext, Transform } from '../../registry/stage.js';
 import { StageError, toError } from '../errors.js';
 import type { Plan, PlannedStage } from '../plan.js';
-import { UncloneableError, WorkerDiedError, WorkerPool } from '../pool.js';
+import { takePool, UncloneableError, WorkerDiedError, type WorkerPool } from '../pool.js';
 import { fromFailure, runSplit, throughPrefix, type SplitEnd, type UnitStage, type UnitStages } from './execute.js';
 import { forTransfer, keptForResend } from './transfer.js';
 import { untilAborted } from '../../flow/abortable.js';
@@ -198,7 +198,7 @@ interface PoolStart {
 async function startPool(job: UnitJob, threads: number, env: BlockEnv): Promise<PoolStart | undefined> {
   let pool: WorkerPool;
   try {
-    pool = new WorkerPool({ threads });
+    pool = takePool({ threads });
   } catch (error) {
     env.log.warn({ reason: toError(error).message }, 'no worker pool: running on the main thread');
     return undefined;
