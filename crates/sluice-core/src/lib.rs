@@ -19,6 +19,7 @@ pub mod compare;
 pub mod compare_int;
 pub mod compare_utf8;
 pub mod csv;
+mod dictionary;
 pub mod error;
 pub mod group;
 pub mod ndjson;

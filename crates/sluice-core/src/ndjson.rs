@@ -25,6 +25,7 @@ use std::fmt::Write as _;
 
 use rustc_hash::FxBuildHasher;
 
+pub use crate::dictionary::Dictionary;
 use crate::csv::{ColumnBuf, ColumnOut, CsvArgError, CsvType};
 use crate::swar::{bytes_equal, digit_run, HIGHS, ONES, POW10};
 
@@ -115,94 +116,6 @@ pub struct NdjsonChunk {
     pub rows: usize,
     pub line: u64,
     pub error: Option<NdjsonError>,
-}
-
-/// Distinct strings of one utf8 column in a batch, in first-appearance
-/// order, as Arrow utf8 (entry `i` is `bytes[offsets[i]..offsets[i + 1]]`).
-#[derive(Default)]
-pub struct Dictionary {
-    codes: HashMap<Box<[u8]>, i32, FxBuildHasher>,
-    /// Short strings (at most 8 bytes: most categories) seen lately, by a
-    /// hash of their bytes: `(bytes as a word, length, code)`. A hit costs a
-    /// multiply and two compares instead of hashing and a `memcmp`.
-    recent: Vec<(u64, u32, i32)>,
-    bytes: Vec<u8>,
-    offsets: Vec<i32>,
-}
-
-const RECENT_BITS: u32 = 8;
-const EMPTY_SLOT: (u64, u32, i32) = (0, u32::MAX, 0);
-
-impl Dictionary {
-    /// The code of `text`, added if new; `None` if it is new and not UTF-8.
-    #[inline]
-    fn code_of(&mut self, text: &[u8]) -> Option<i32> {
-        if text.len() > 8 {
-            return self.code_of_long(text);
-        }
-        let word = text
-            .iter()
-            .enumerate()
-            .fold(0u64, |w, (i, &b)| w | (b as u64) << (8 * i));
-        let slot = ((word ^ text.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            >> (64 - RECENT_BITS)) as usize;
-        if self.recent.is_empty() {
-            self.recent = vec![EMPTY_SLOT; 1 << RECENT_BITS];
-        }
-        let (w, len, code) = self.recent[slot];
-        if w == word && len == text.len() as u32 {
-            return Some(code);
-        }
-        let code = self.code_of_long(text)?;
-        self.recent[slot] = (word, text.len() as u32, code);
-        Some(code)
-    }
-
-    fn code_of_long(&mut self, text: &[u8]) -> Option<i32> {
-        if let Some(&code) = self.codes.get(text) {
-            return Some(code);
-        }
-        std::str::from_utf8(text).ok()?;
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        let code = (self.offsets.len() - 1) as i32;
-        self.bytes.extend_from_slice(text);
-        self.offsets.push(self.bytes.len() as i32);
-        self.codes.insert(text.into(), code);
-        Some(code)
-    }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The concatenated bytes of every entry.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// `len() + 1` offsets into `bytes()`, starting at 0.
-    pub fn offsets(&self) -> &[i32] {
-        if self.offsets.is_empty() {
-            &[0]
-        } else {
-            &self.offsets
-        }
-    }
-
-    /// Empties the dictionary for the next batch, keeping its memory.
-    pub fn clear(&mut self) {
-        self.recent.fill(EMPTY_SLOT);
-        self.codes.clear();
-        self.bytes.clear();
-        self.offsets.clear();
-    }
 }
 
 /// Checks that `input` is UTF-8. The error names the line holding the first

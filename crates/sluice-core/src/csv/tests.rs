@@ -418,17 +418,3 @@ fn the_one_pass_float_reader_is_correctly_rounded_where_it_accepts() {
         }
     }
 }
-
-#[test]
-fn a_short_string_has_one_key_whether_loaded_as_a_word_or_copied() {
-    let input = b"ab,cat_42,x,,1234567,tail";
-    for start in 0..input.len() {
-        for stop in start..(start + 8).min(input.len() + 1) {
-            assert_eq!(
-                short_key_at(input, start, stop),
-                short_key(&input[start..stop]),
-                "{start}..{stop}"
-            );
-        }
-    }
-}
