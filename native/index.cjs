@@ -858,3 +858,4 @@ module.exports.takeF64 = nativeBinding.takeF64
 module.exports.takeI32 = nativeBinding.takeI32
 module.exports.takeI64 = nativeBinding.takeI64
 module.exports.takeValidity = nativeBinding.takeValidity
+module.exports.topKF64 = nativeBinding.topKF64

@@ -250,3 +250,19 @@ export declare function takeI64(values: BigInt64Array, indices: Uint32Array, out
  * `out` and returns how many of those rows are null.
  */
 export declare function takeValidity(validity: Uint8Array, rows: number, indices: Uint32Array, out: Uint8Array): number
+
+/**
+ * Writes into `out` the first `min(k, n)` rows of `0..n` in stable key
+ * order and returns how many it wrote. Key `j` orders rows by
+ * `(classes[j][row], ords[j][row])` ascending, as one `sortStableF64` step
+ * does (`-0` equals `0`, NaN above every number; `classes[j]` null: all
+ * rows class 0); keys compare lexicographically and the row index breaks
+ * ties. Rows `0..sorted` must already be in that order (the rows kept from
+ * earlier batches).
+ *
+ * Throws `TypeError` for an argument of the wrong type or an `out` sharing
+ * memory with a key; `RangeError` when `classes` has not one entry per key,
+ * a key is shorter than `n`, `sorted > n`, or `out` is shorter than
+ * `min(k, n)`.
+ */
+export declare function topKF64(ords: readonly Float64Array[], classes: readonly (Uint8Array | null)[], n: number, sorted: number, k: number, out: Uint32Array): number

@@ -12,6 +12,7 @@ import { loadNativeAddon, type NativeAddon } from './native.js';
 import { sortStableF64 } from './sort.js';
 import { compareDictionary, compareUtf8 } from './strings.js';
 import { takeF64, takeI32, takeI64, takeValidity } from './take.js';
+import { topKF64 } from './topk.js';
 
 export { COMPARE_OPS, compareBigInts, compareNumbers, type CompareOp } from './compare.js';
 
@@ -121,6 +122,13 @@ export interface Kernels {
    * of first appearance; with `keysA`/`keysB` each new id's pair is recorded there too.
    */
   internPairs(a: Int32Array, b: Int32Array, slots: Int32Array, count: number, out: Int32Array, keysA: Int32Array | null, keysB: Int32Array | null): number;
+  /**
+   * Top-k for `sort` + `limit`: writes into `out` the first `min(k, n)` rows of `0..n` in stable
+   * key order and returns how many. Key `j` orders rows by `(classes[j][row], ords[j][row])` as a
+   * {@link Kernels.sortStableF64} step does (`classes[j]` null: all class 0); keys compare in
+   * turn, the row index breaks ties. Rows `0..sorted` must already be in that order.
+   */
+  topKF64(ords: readonly Float64Array[], classes: readonly (Uint8Array | null)[], n: number, sorted: number, k: number, out: Uint32Array): number;
 }
 
 export const jsKernels: Kernels = {
@@ -141,6 +149,7 @@ export const jsKernels: Kernels = {
   groupedStatsI64,
   sortStableF64,
   internPairs,
+  topKF64,
 };
 
 /** The addon's functions: the generated bindings already have the interface's signatures. */
@@ -163,11 +172,12 @@ function nativeKernels(addon: NativeAddon): Kernels {
     groupedStatsI64: newer(addon, 'groupedStatsI64'),
     sortStableF64: newer(addon, 'sortStableF64'),
     internPairs: newer(addon, 'internPairs'),
+    topKF64: newer(addon, 'topKF64'),
   };
 }
 
 /** Kernels added after the first native set: a stale addon may lack them. */
-type NewerKernel = 'groupedStatsValidF64' | 'groupedStatsI32' | 'groupedStatsI64' | 'sortStableF64' | 'internPairs';
+type NewerKernel = 'groupedStatsValidF64' | 'groupedStatsI32' | 'groupedStatsI64' | 'sortStableF64' | 'internPairs' | 'topKF64';
 
 /**
  * The addon's `name`, or — when the loaded binary predates it — the twin, said once on stderr

@@ -1,13 +1,16 @@
 /**
- * Top-k over sort keys (TypeScript; no native twin yet): the first `k` rows of the stable order
- * that `sort` computes, without ordering every row. `sort` calls it once per input batch, on its
- * kept rows followed by the batch, so that it holds at most `k` rows however long the input is.
+ * Top-k over sort keys: the first `k` rows of the stable order that `sort` computes, without
+ * ordering every row. `sort` calls it once per input batch, on its kept rows followed by the
+ * batch, so that it holds at most `k` rows however long the input is.
  *
  * Keys are `sort`'s (see `sortKeyOf` in src/stages/transforms/sort.ts): `ord` numbers already
  * negated for descending, `cls` classes ordered before numbers (nulls last, NaN placed), or the
- * int64 words when a value is not exact as a double.
+ * int64 words when a value is not exact as a double. {@link topKRows} serves both; the kernel
+ * `topKF64` (native: crates/sluice-core/src/topk.rs) covers keys that are all `ord`, and its
+ * TypeScript twin is {@link topKF64}, which calls {@link topKRows}.
  */
 import type { Kernels } from './index.js';
+import { sortStableF64 } from './sort.js';
 
 /** One sort key, as `sortKeyOf` builds it (structurally: the kernel layer does not import stages). */
 export interface TopKKey {
@@ -31,14 +34,15 @@ export function compareKeyRows(keys: readonly TopKKey[], a: number, b: number): 
       const ca = cls[a]!;
       const cb = cls[b]!;
       if (ca !== cb) return ca - cb;
-      // NaNs tie with each other, and so do nulls.
-      if (ca !== numberClass(key)) continue;
+      // Nulls tie with each other: their words are left as they are (`ord` numbers are zeroed).
+      if (key.ord === null && ca !== numberClass(key)) continue;
     }
     let d: number;
     if (key.ord !== null) {
+      // As sortStableF64 orders: -0 equals 0, NaN above every number and equal to NaN.
       const x = key.ord[a]!;
       const y = key.ord[b]!;
-      d = x < y ? -1 : x > y ? 1 : 0;
+      d = x < y ? -1 : x > y ? 1 : x === y || (x !== x && y !== y) ? 0 : x !== x ? 1 : -1;
     } else {
       const w = key.words!;
       const sign = key.desc ? -1 : 1;
@@ -95,4 +99,24 @@ export function topKRows(keys: readonly TopKKey[], n: number, sorted: number, k:
   }
   const order = sortRows(keys, candidates, kernels);
   return order.length > k ? order.subarray(0, k) : order;
+}
+
+/**
+ * TypeScript twin of the native `topKF64` kernel: {@link topKRows} over keys that are all
+ * `(classes[j][row], ords[j][row])` (see {@link Kernels.topKF64}), into `out`.
+ */
+export function topKF64(ords: readonly Float64Array[], classes: readonly (Uint8Array | null)[], n: number, sorted: number, k: number, out: Uint32Array): number {
+  if (classes.length !== ords.length) throw new RangeError(`classes must have one entry per key (${ords.length}, got ${classes.length})`);
+  if (sorted > n) throw new RangeError(`sorted must be at most n (${n}, got ${sorted})`);
+  const keys = ords.map((ord, j): TopKKey => {
+    if (ord.length < n) throw new RangeError(`ords[${j}] must have at least n (${n}) elements (got ${ord.length})`);
+    const cls = classes[j] ?? null;
+    if (cls !== null && cls.length < n) throw new RangeError(`classes[${j}] must have at least n (${n}) elements (got ${cls.length})`);
+    return { ord, words: null, cls, desc: false };
+  });
+  const needed = Math.min(k, n);
+  if (out.length < needed) throw new RangeError(`out must have at least min(k, n) (${needed}) elements (got ${out.length})`);
+  const rows = topKRows(keys, n, sorted, k, { sortStableF64 });
+  out.set(rows);
+  return rows.length;
 }

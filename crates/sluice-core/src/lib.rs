@@ -28,6 +28,7 @@ pub mod group_typed;
 pub mod sort;
 mod swar;
 pub mod take;
+pub mod topk;
 
 pub use aggregate::sum_f64;
 pub use compare::{compare_f64, CmpOp};
@@ -39,6 +40,7 @@ pub use group_multi::intern_pairs;
 pub use group_typed::{grouped_stats_i32, grouped_stats_i64, grouped_stats_valid_f64, TypedSlots};
 pub use sort::sort_stable_f64;
 pub use take::{take, take_validity};
+pub use topk::{top_k_f64, TopKKey};
 
 /// Largest number of rows a kernel accepts: row indices (and counts of
 /// selected rows) must fit in a `u32`.

@@ -29,7 +29,7 @@ const RADIX_MIN: usize = 2048;
 
 /// `x` as a `u64` whose unsigned order is the key order (`-0 == 0`, NaN last).
 #[inline(always)]
-fn ordered(x: f64) -> u64 {
+pub(crate) fn ordered(x: f64) -> u64 {
     if x.is_nan() {
         return u64::MAX;
     }

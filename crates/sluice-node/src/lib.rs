@@ -17,6 +17,7 @@ mod ndjson;
 mod parse;
 mod sort;
 mod testing;
+mod topk;
 mod typed_args;
 
 use error::JsResult;

@@ -95,7 +95,7 @@ export class Sort extends Transform<Options> {
       // Kept rows first: they came earlier, so among equal keys they stay ahead.
       const allKeys = keptKeys === undefined ? keysOf(batch) : concatBatches(keySchema!, [keptKeys, keysOf(batch)]);
       const keys = this.options.by.map((key) => sortKeyOf(allKeys.column(key.column), allKeys.numRows, key.desc));
-      const order = topKRows(keys, allKeys.numRows, before, k, ctx.kernels);
+      const order = topKOf(keys, allKeys.numRows, before, k, ctx.kernels);
       // Rows of `order` from this batch, taken in that order, land after the kept ones.
       const fromBatch: number[] = [];
       const remap = new Uint32Array(order.length);
@@ -195,6 +195,25 @@ export function sortKeyOf(column: Column, n: number, desc: boolean): SortKey {
     for (let i = 0; i < n; i++) if (c[i] !== numbers) ord[i] = 0;
   }
   return { ord, words: null, cls, desc };
+}
+
+/**
+ * The first `k` rows of `0..n-1` by `keys`, rows `0..sorted-1` already in order: the run's
+ * `topKF64` kernel when every key is exact as doubles; int64 keys beyond ±2^53 (`words`) stay on
+ * the TypeScript comparator of {@link topKRows} (rare, and no native kernel takes words).
+ */
+function topKOf(keys: readonly SortKey[], n: number, sorted: number, k: number, kernels: Pick<Kernels, 'sortStableF64' | 'topKF64'>): Uint32Array {
+  if (!keys.every((key) => key.ord !== null)) return topKRows(keys, n, sorted, k, kernels);
+  const out = new Uint32Array(Math.min(k, n));
+  const count = kernels.topKF64(
+    keys.map((key) => key.ord!),
+    keys.map((key) => key.cls),
+    n,
+    sorted,
+    k,
+    out,
+  );
+  return out.subarray(0, count);
 }
 
 /** The stable order of rows 0..n-1 by `keys` (see {@link sortRows}). */
