@@ -320,7 +320,10 @@ class Utf8Reader extends ColumnReader {
 
   finish(rows: number): Column {
     const size = this.offsets[this.count]!;
-    const dictionary: Utf8Column = { layout: 'utf8', offsets: this.offsets.slice(0, this.count + 1), bytes: this.bytes.slice(0, size), validity: null };
+    // As the batch builder does: an all-null column gets one entry so that every code (0 in a
+    // null row) is in range of its dictionary.
+    const offsets = this.count === 0 && rows > 0 ? new Int32Array(2) : this.offsets.slice(0, this.count + 1);
+    const dictionary: Utf8Column = { layout: 'utf8', offsets, bytes: this.bytes.slice(0, size), validity: null };
     const column: Column = { layout: 'dictionary', codes: fitted(this.codes, rows), dictionary, validity: this.takeValidity(rows) };
     this.codes = new Int32Array(0);
     this.capacity = 0;

@@ -7,40 +7,21 @@
  * at the end of a batch. The TypeScript path (lines.ts + rows.ts) is its twin: same columns, same
  * errors.
  */
-import { allValid, bitmapBytes } from '../../../batch/bitmap.js';
-import type { Column } from '../../../batch/column.js';
 import { RecordBatch } from '../../../batch/record-batch.js';
-import type { DataType, Schema } from '../../../batch/schema.js';
+import type { Schema } from '../../../batch/schema.js';
 import type { NativeNdjsonParser, NativeNdjsonParserClass } from '../../../kernels/parse-ndjson.js';
 import { DataError } from '../../../runtime/errors.js';
+import { NativeColumns } from '../native-columns.js';
 import type { SchemaOrigin } from './rows.js';
-
-type Values = Int32Array | BigInt64Array | Float64Array | Uint8Array;
 
 const NEWLINE = 10;
 const EMPTY = new Uint8Array(0);
 /** Rows a batch's columns are first sized for (they grow up to the batch size). */
 const INITIAL_BATCH_ROWS = 65_536;
 
-function allocate(type: DataType, rows: number): Values {
-  switch (type) {
-    case 'int32':
-    case 'utf8':
-      return new Int32Array(rows);
-    case 'int64':
-    case 'timestamp':
-      return new BigInt64Array(rows);
-    case 'float64':
-      return new Float64Array(rows);
-    case 'bool':
-      return new Uint8Array(rows);
-  }
-}
-
 /** Reads one NDJSON stream with the native parser: push chunks, take full batches. */
 export class NativeNdjsonReader {
   private readonly parser: NativeNdjsonParser;
-  private readonly types: readonly DataType[];
   // The window: complete lines not yet parsed are buf[pos, end).
   private buf: Uint8Array = EMPTY;
   private pos = 0;
@@ -53,9 +34,7 @@ export class NativeNdjsonReader {
   private carryBytes = 0;
   private atFileStart: boolean;
   // The batch under construction.
-  private values: Values[] = [];
-  private validity: Uint8Array[] = [];
-  private capacity = 0;
+  private readonly columns: NativeColumns;
   private rows = 0;
 
   constructor(
@@ -69,8 +48,9 @@ export class NativeNdjsonReader {
   ) {
     this.line = start.line;
     this.atFileStart = start.atFileStart;
-    this.types = schema.fields.map((field) => field.type);
-    this.parser = new Parser(schema.names.slice(), this.types.join(','), origin.declared, origin.sampleLines ?? null);
+    const types = schema.fields.map((field) => field.type);
+    this.parser = new Parser(schema.names.slice(), types.join(','), origin.declared, origin.sampleLines ?? null);
+    this.columns = new NativeColumns(types, this.parser);
   }
 
   /** True while whole lines are waiting for {@link batches}. */
@@ -123,8 +103,9 @@ export class NativeNdjsonReader {
         this.end = this.after.length;
         this.after = EMPTY;
       }
-      if (this.rows === this.capacity) this.reserve(Math.min(batchSize, Math.max(INITIAL_BATCH_ROWS, this.rows * 2)));
-      const result = this.parser.parse(this.buf, this.pos, this.end, true, this.line, this.values, this.validity, this.rows, this.capacity - this.rows);
+      const columns = this.columns;
+      if (this.rows === columns.capacity) columns.reserve(Math.min(batchSize, Math.max(INITIAL_BATCH_ROWS, this.rows * 2)), this.rows);
+      const result = this.parser.parse(this.buf, this.pos, this.end, true, this.line, columns.values, columns.validity, this.rows, columns.capacity - this.rows);
       this.rows += result.rows;
       this.pos = result.end;
       this.line = result.line;
@@ -151,52 +132,8 @@ export class NativeNdjsonReader {
   /** The rows parsed since the last batch, as one batch; starts a new batch. */
   takeBatch(): RecordBatch {
     const rows = this.rows;
-    const columns = this.types.map((type, c): Column => {
-      const full = this.values[c] ?? allocate(type, 0);
-      const values = full.length === rows ? full : full.slice(0, rows);
-      const validity = fittedValidity(this.validity[c] ?? EMPTY, rows);
-      switch (type) {
-        case 'utf8': {
-          const [entries, size] = this.parser.dictionarySize(c);
-          // As the TypeScript builder does: an all-null column gets one entry so that every code is in range.
-          const offsets = new Int32Array(entries === 0 && rows > 0 ? 2 : entries + 1);
-          const bytes = new Uint8Array(size);
-          if (entries > 0) this.parser.copyDictionary(c, offsets, bytes);
-          return { layout: 'dictionary', codes: values as Int32Array, dictionary: { layout: 'utf8', offsets, bytes, validity: null }, validity };
-        }
-        case 'int32':
-          return { layout: 'int32', values: values as Int32Array, validity };
-        case 'int64':
-        case 'timestamp':
-          return { layout: type, values: values as BigInt64Array, validity };
-        case 'float64':
-          return { layout: 'float64', values: values as Float64Array, validity };
-        case 'bool':
-          return { layout: 'bool', values: values as Uint8Array, validity };
-      }
-    });
-    this.parser.clearDictionaries();
-    this.values = [];
-    this.validity = [];
-    this.capacity = 0;
     this.rows = 0;
-    return new RecordBatch(this.schema, columns, rows);
-  }
-
-  /** Makes room for `capacity` rows, keeping the rows already parsed. */
-  private reserve(capacity: number): void {
-    const kept = this.rows;
-    this.values = this.types.map((type, c) => {
-      const grown = allocate(type, capacity);
-      if (kept > 0) grown.set(this.values[c]!.subarray(0, kept) as never);
-      return grown;
-    });
-    this.validity = this.types.map((_, c) => {
-      const grown = allValid(capacity);
-      if (kept > 0) grown.set(this.validity[c]!.subarray(0, (kept + 7) >>> 3));
-      return grown;
-    });
-    this.capacity = capacity;
+    return new RecordBatch(this.schema, this.columns.finish(rows), rows);
   }
 
   /**
@@ -238,17 +175,4 @@ export class NativeNdjsonReader {
     this.carryBytes = 0;
     return joined;
   }
-}
-
-/** null when no row of [0, rows) is null, else the bitmap cut to `rows` with the bits past it cleared. */
-function fittedValidity(bitmap: Uint8Array, rows: number): Uint8Array | null {
-  const bytes = bitmapBytes(rows);
-  const whole = rows >>> 3;
-  const tail = (1 << (rows & 7)) - 1;
-  let allSet = (rows & 7) === 0 || (bitmap[whole]! & tail) === tail;
-  for (let i = 0; allSet && i < whole; i++) allSet = bitmap[i] === 0xff;
-  if (allSet) return null;
-  const out = bitmap.length === bytes ? bitmap : bitmap.slice(0, bytes);
-  if (rows & 7) out[bytes - 1]! &= tail;
-  return out;
 }

@@ -1,0 +1,111 @@
+/**
+ * The columns of one batch as the native text parsers (csv and ndjson) fill them: typed arrays
+ * allocated here, in JS, so that a finished batch can be transferred to a worker thread (buffers
+ * Rust allocates could not be), grown while the batch is built, and handed over without a copy;
+ * only the utf8 dictionaries, which the parser holds, are copied once, at the end of the batch.
+ */
+import { allValid, bitmapBytes } from '../../batch/bitmap.js';
+import type { Column } from '../../batch/column.js';
+import type { DataType } from '../../batch/schema.js';
+
+export type ColumnValues = Int32Array | BigInt64Array | Float64Array | Uint8Array;
+
+/** What a native parser exposes of the dictionaries of its utf8 columns. */
+export interface NativeDictionaries {
+  /** [entries, bytes] of column `column`'s dictionary. */
+  dictionarySize(column: number): [number, number];
+  copyDictionary(column: number, offsets: Int32Array, bytes: Uint8Array): void;
+  clearDictionaries(): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function allocate(type: DataType, rows: number): ColumnValues {
+  switch (type) {
+    case 'int32':
+    case 'utf8':
+      return new Int32Array(rows);
+    case 'int64':
+    case 'timestamp':
+      return new BigInt64Array(rows);
+    case 'float64':
+      return new Float64Array(rows);
+    case 'bool':
+      return new Uint8Array(rows);
+  }
+}
+
+export class NativeColumns {
+  /** Per column: values (utf8: dictionary codes) and a validity bitmap set to all valid. */
+  values: ColumnValues[] = [];
+  validity: Uint8Array[] = [];
+  capacity = 0;
+
+  constructor(
+    private readonly types: readonly DataType[],
+    private readonly dictionaries: NativeDictionaries,
+  ) {}
+
+  /** Makes room for `rows` rows, keeping the first `kept`. */
+  reserve(rows: number, kept: number): void {
+    if (rows <= this.capacity) return;
+    this.values = this.types.map((type, c) => {
+      const grown = allocate(type, rows);
+      if (kept > 0) grown.set(this.values[c]!.subarray(0, kept) as never);
+      return grown;
+    });
+    this.validity = this.types.map((_, c) => {
+      const grown = allValid(rows);
+      if (kept > 0) grown.set(this.validity[c]!.subarray(0, (kept + 7) >>> 3));
+      return grown;
+    });
+    this.capacity = rows;
+  }
+
+  /** The columns of the first `rows` rows; the next batch starts empty. */
+  finish(rows: number): Column[] {
+    const columns = this.types.map((type, c): Column => {
+      const full = this.values[c] ?? allocate(type, 0);
+      const values = full.length === rows ? full : full.slice(0, rows);
+      const validity = fittedValidity(this.validity[c] ?? EMPTY, rows);
+      switch (type) {
+        case 'utf8': {
+          const [entries, size] = this.dictionaries.dictionarySize(c);
+          // As the batch builder does: an all-null column gets one entry so that every code
+          // (0 in a null row) is in range of its dictionary.
+          const offsets = new Int32Array(entries === 0 && rows > 0 ? 2 : entries + 1);
+          const bytes = new Uint8Array(size);
+          if (entries > 0) this.dictionaries.copyDictionary(c, offsets, bytes);
+          return { layout: 'dictionary', codes: values as Int32Array, dictionary: { layout: 'utf8', offsets, bytes, validity: null }, validity };
+        }
+        case 'int32':
+          return { layout: 'int32', values: values as Int32Array, validity };
+        case 'int64':
+        case 'timestamp':
+          return { layout: type, values: values as BigInt64Array, validity };
+        case 'float64':
+          return { layout: 'float64', values: values as Float64Array, validity };
+        case 'bool':
+          return { layout: 'bool', values: values as Uint8Array, validity };
+      }
+    });
+    this.dictionaries.clearDictionaries();
+    this.values = [];
+    this.validity = [];
+    this.capacity = 0;
+    return columns;
+  }
+}
+
+/** null when no row of [0, rows) is null, else the bitmap cut to `rows` with the bits past it cleared. */
+function fittedValidity(bitmap: Uint8Array, rows: number): Uint8Array | null {
+  const bytes = bitmapBytes(rows);
+  const whole = rows >>> 3;
+  const tail = (1 << (rows & 7)) - 1;
+  let allSet = (rows & 7) === 0 || (bitmap[whole]! & tail) === tail;
+  for (let i = 0; allSet && i < whole; i++) allSet = bitmap[i] === 0xff;
+  if (allSet) return null;
+  const out = bitmap.length === bytes ? bitmap : bitmap.slice(0, bytes);
+  if (rows & 7) out[bytes - 1]! &= tail;
+  return out;
+}
