@@ -4,9 +4,7 @@
  * (`SLUICE_KERNELS=native` demands the addon, `=js` forces the TypeScript parser, unset uses the
  * addon when it loads), so one switch decides every implementation of a run.
  */
-import { warnOnce } from '../observe/log.js';
-import { kernelChoiceFromEnv, type Implementation } from './index.js';
-import { loadNativeAddon } from './native.js';
+import { nativeParserLookup } from './native-parser.js';
 
 /** A data problem found by the native parser; the caller words it as a DataError. */
 export interface NativeCsvError {
@@ -54,25 +52,5 @@ export interface NativeCsvParser {
 /** `types`: the column types comma-separated; `delimiter`: its byte. */
 export type NativeCsvParserClass = new (types: string, delimiter: number) => NativeCsvParser;
 
-let cached: NativeCsvParserClass | null | undefined;
-
-/**
- * The native parser class when `implementation` is native and the addon has it; null means the
- * TypeScript parser runs. An addon built before the parser existed has none: with
- * `SLUICE_KERNELS=native` that is an error (native was demanded), otherwise it is said once on
- * stderr and the TypeScript twin runs, with the same results.
- */
-export function nativeCsvParser(implementation: Implementation): NativeCsvParserClass | null {
-  if (implementation !== 'native') return null;
-  if (cached === undefined) {
-    const load = loadNativeAddon();
-    const addon = load.state === 'loaded' ? (load.addon as unknown as { CsvParser?: NativeCsvParserClass }) : undefined;
-    cached = addon?.CsvParser ?? null;
-  }
-  if (cached === null) {
-    const stale = 'the native addon has no CSV parser (it was built from older sources; rebuild it with npm run build)';
-    if (kernelChoiceFromEnv() === 'native') throw new Error(`SLUICE_KERNELS=native but ${stale}`);
-    warnOnce('native-csv-missing', `${stale}; reading CSV with the TypeScript parser`);
-  }
-  return cached;
-}
+/** The native parser class when `implementation` is native and the addon has it; null: the TypeScript twin runs. */
+export const nativeCsvParser = nativeParserLookup<NativeCsvParserClass>('CsvParser', 'CSV');

@@ -4,9 +4,7 @@
  * stage runs it when its run's kernels are native (`SLUICE_KERNELS=native` demands the addon,
  * `=js` forces the TypeScript reader, unset uses the addon when it loads).
  */
-import { warnOnce } from '../observe/log.js';
-import { kernelChoiceFromEnv, type Implementation } from './index.js';
-import { loadNativeAddon } from './native.js';
+import { nativeParserLookup } from './native-parser.js';
 
 /** A data problem found by the native parser: the text of the TypeScript reader's DataError. */
 export interface NativeNdjsonError {
@@ -50,25 +48,5 @@ export interface NativeNdjsonParser {
  */
 export type NativeNdjsonParserClass = new (names: string[], types: string, declared: boolean, sampleLines: number | null) => NativeNdjsonParser;
 
-let cached: NativeNdjsonParserClass | null | undefined;
-
-/**
- * The native parser class when `implementation` is native and the addon has it; null means the
- * TypeScript reader runs. An addon built before the parser existed has none: with
- * `SLUICE_KERNELS=native` that is an error, otherwise it is said once on stderr and the
- * TypeScript twin runs, with the same results.
- */
-export function nativeNdjsonParser(implementation: Implementation): NativeNdjsonParserClass | null {
-  if (implementation !== 'native') return null;
-  if (cached === undefined) {
-    const load = loadNativeAddon();
-    const addon = load.state === 'loaded' ? (load.addon as unknown as { NdjsonParser?: NativeNdjsonParserClass }) : undefined;
-    cached = addon?.NdjsonParser ?? null;
-  }
-  if (cached === null) {
-    const stale = 'the native addon has no NDJSON parser (it was built from older sources; rebuild it with npm run build)';
-    if (kernelChoiceFromEnv() === 'native') throw new Error(`SLUICE_KERNELS=native but ${stale}`);
-    warnOnce('native-ndjson-missing', `${stale}; reading NDJSON with the TypeScript parser`);
-  }
-  return cached;
-}
+/** The native parser class when `implementation` is native and the addon has it; null: the TypeScript twin runs. */
+export const nativeNdjsonParser = nativeParserLookup<NativeNdjsonParserClass>('NdjsonParser', 'NDJSON');
