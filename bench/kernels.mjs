@@ -4,10 +4,14 @@
 // each size is the native sumF64 scan over the same float64 bytes: the memory-bandwidth floor.
 // `ratioToReference` is against the floor of the row's own size (`group`).
 // Usage: npm run bench:kernels  (needs dist/ and the native addon: npm run build)
+//   --kernel NAME  runs only that kernel's rows (and the floor, for their ratios) and replaces
+//                  them in the committed bench/results/kernels.json, keeping the other rows
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
 import { Pipeline, jsKernels, selectKernels } from '../dist/index.js';
 import { PairTable } from '../dist/stages/transforms/aggregate/hash.js';
+import { benchEnvironment } from './lib/env.mjs';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const addon = createRequire(import.meta.url)('../native/index.cjs');
@@ -59,6 +63,38 @@ function typedState(words) {
   return st;
 }
 
+const kernelArg = process.argv.indexOf('--kernel');
+const only = kernelArg > 0 ? process.argv[kernelArg + 1] : undefined;
+
+/**
+ * `sort` + `limit k` as the sort stage feeds top-k: 64K-row batches, each after the rows kept so
+ * far (their keys copied in front, as the stage concatenates them), keys `-value` (desc) and
+ * `user_id` as doubles, as `sortKeyOf` makes them. The copies (two memcpys) are in both arms.
+ */
+function topKStream(kernels, negValues, users, n, kept) {
+  const B = 65_536;
+  const a = new Float64Array(kept.length + B);
+  const b = new Float64Array(kept.length + B);
+  let count = 0;
+  for (let start = 0; start < n; start += B) {
+    const end = Math.min(n, start + B);
+    const m = count + end - start;
+    a.set(negValues.subarray(start, end), count);
+    b.set(users.subarray(start, end), count);
+    const next = kernels.topKF64([a.subarray(0, m), b.subarray(0, m)], [null, null], m, count, kept.length, kept);
+    const ka = new Float64Array(next);
+    const kb = new Float64Array(next);
+    for (let j = 0; j < next; j++) {
+      ka[j] = a[kept[j]];
+      kb[j] = b[kept[j]];
+    }
+    a.set(ka);
+    b.set(kb);
+    count = next;
+  }
+  return count;
+}
+
 const rows = [];
 for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10_000_000, 12]]) {
   const c = columns(n);
@@ -73,14 +109,17 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
   const identity = Uint32Array.from({ length: n }, (_, i) => i);
   const permutation = new Uint32Array(n);
   c.users20 = c.users.map((u) => u % 20);
+  c.negValues = c.values.map((v) => -v);
+  c.usersF64 = Float64Array.from(c.users);
   const pairOut = new Int32Array(65_536);
   const bench = new Bench({ iterations, warmupIterations: 3, time: 0, warmupTime: 0 });
   const meta = {};
+  const floor = 'sumF64 scan (bandwidth floor) [native]';
   const add = (name, impl, kernel, fn) => {
+    if (only !== undefined && kernel !== only && name !== floor) return;
     meta[name] = { group: label, impl, kernel };
     bench.add(name, fn);
   };
-  const floor = 'sumF64 scan (bandwidth floor) [native]';
   add(floor, 'native', 'sumF64', () => addon.sumF64(c.values));
   for (const k of [native, jsKernels]) {
     const impl = k.implementation;
@@ -119,8 +158,9 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
       permutation.set(identity);
       k.sortStableF64(c.values, null, permutation);
     });
+    add(`topKF64 k=10 by value desc, user_id, 64K batches [${impl}]`, impl, 'topKF64', () => topKStream(k, c.negValues, c.usersF64, n, new Uint32Array(10)));
   }
-  if (n === 65_536) {
+  if (n === 65_536 && only === undefined) {
     // The threshold_filter's copy of a whole synthetic batch (5 columns, 10% of the rows):
     // RecordBatch.take (TypeScript, what the stage did before) against the per-column kernels.
     const pipeline = await Pipeline.fromJob({ source: { type: 'synthetic', rows: n, seed: 42 } });
@@ -158,9 +198,20 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
 }
 
 printRows(rows);
-writeResult(
-  'kernels',
-  'Kernels in memory, native vs TypeScript twin, at 64K and 10M rows (synthetic-shaped columns: value in [0,100), 50 categories). Reference per size (group): the native sumF64 scan over the same float64 bytes, the memory-bandwidth floor. speedupOverTwin = twin median / native median.',
-  'sumF64 scan (bandwidth floor) [native]',
-  rows,
-);
+const description =
+  'Kernels in memory, native vs TypeScript twin, at 64K and 10M rows (synthetic-shaped columns: value in [0,100), 50 categories). Reference per size (group): the native sumF64 scan over the same float64 bytes, the memory-bandwidth floor. speedupOverTwin = twin median / native median.';
+if (only === undefined) {
+  writeResult('kernels', description, 'sumF64 scan (bandwidth floor) [native]', rows);
+} else {
+  // Only this kernel's rows are replaced, each marked with its own run (`run`: date, commit);
+  // their ratios are to the floor measured in that run. The floor, every other row and the
+  // file's environment stay as committed.
+  const file = new URL('./results/kernels.json', import.meta.url);
+  const committed = JSON.parse(readFileSync(file, 'utf8'));
+  const { date, commit } = benchEnvironment();
+  const fresh = rows.filter((r) => r.kernel === only).map((r) => ({ ...r, run: { date, commit } }));
+  const key = (r) => `${r.group}\u0000${r.name}`;
+  const replaced = new Set(fresh.map(key));
+  committed.rows = [...committed.rows.filter((r) => !replaced.has(key(r))), ...fresh];
+  writeFileSync(file, `${JSON.stringify(committed, null, 2)}\n`);
+}

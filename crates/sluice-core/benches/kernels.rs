@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use sluice_core::{
     compare_dictionary, compare_f64, compare_i64, filter_grouped_stats_f64, grouped_stats_f64,
     grouped_stats_i32, grouped_stats_i64, grouped_stats_valid_f64, intern_pairs, sort_stable_f64, sum_f64, take,
-    CmpOp, StatsSlots, TypedSlots,
+    top_k_f64, CmpOp, StatsSlots, TypedSlots, TopKKey,
 };
 
 const SLOTS: StatsSlots = StatsSlots {
@@ -157,6 +157,36 @@ fn kernels(c: &mut Criterion) {
             b.iter(|| {
                 permutation.copy_from_slice(&identity);
                 sort_stable_f64(black_box(&values), None, &mut permutation)
+            })
+        });
+        // sort + limit 10 as the stage feeds it: 64K-row batches after the kept rows' keys
+        // (copied in front), keys -value (desc) and user_id.
+        let neg: Vec<f64> = values.iter().map(|v| -v).collect();
+        let users_f64: Vec<f64> = users.iter().map(|&u| f64::from(u)).collect();
+        let mut key_a = vec![0.0; 10 + 65_536];
+        let mut key_b = vec![0.0; 10 + 65_536];
+        let mut kept = [0u32; 10];
+        group.bench_function(BenchmarkId::new("top_k_f64 k=10, 2 keys, 64K batches", n), |b| {
+            b.iter(|| {
+                let mut count = 0;
+                for (va, vb) in neg.chunks(65_536).zip(users_f64.chunks(65_536)) {
+                    let m = count + va.len();
+                    key_a[count..m].copy_from_slice(va);
+                    key_b[count..m].copy_from_slice(vb);
+                    let keys = [
+                        TopKKey { ord: &key_a[..m], classes: None },
+                        TopKKey { ord: &key_b[..m], classes: None },
+                    ];
+                    let next = top_k_f64(&keys, m, count, 10, &mut kept).unwrap();
+                    let head: Vec<(f64, f64)> =
+                        kept[..next].iter().map(|&r| (key_a[r as usize], key_b[r as usize])).collect();
+                    for (j, (x, y)) in head.into_iter().enumerate() {
+                        key_a[j] = x;
+                        key_b[j] = y;
+                    }
+                    count = next;
+                }
+                count
             })
         });
         group.finish();
