@@ -8,14 +8,13 @@
 //! come back as values (`{ line, column, detail }`), never as exceptions;
 //! wrong arguments throw a TypeError or RangeError naming the argument.
 
-use napi::sys::TypedarrayType;
 use napi::{Env, JsValue, Unknown};
 use napi_derive::napi;
-use sluice_core::csv::{ColumnBuf, ColumnOut, CsvType};
+use sluice_core::csv::CsvType;
 use sluice_core::ndjson::{check_utf8, NdjsonError, NdjsonParser, NdjsonType, SchemaOrigin};
 
 use crate::args;
-use crate::typed_args::{array_elements, boolean, element_size, slice_mut, typed};
+use crate::typed_args::{array_elements, boolean, column_args, column_outs};
 use crate::error::{ErrorClass, JsFailure, JsResult, ERR_OUT_OF_RANGE};
 
 fn range_error(message: String) -> JsFailure {
@@ -218,82 +217,16 @@ impl NativeNdjsonParser {
         }
         let at = args::index(at, "at")?;
         let max_rows = args::index(max_rows, "maxRows")?;
-        let value_arrays = array_elements(env, columns.value().value, "columns")?;
-        let validity_arrays = array_elements(env, validity.value().value, "validity")?;
-        if validity_arrays.len() != value_arrays.len() {
-            return Err(range_error(format!(
-                "validity must have one bitmap per column ({}, got {})",
-                value_arrays.len(),
-                validity_arrays.len()
-            )));
-        }
-        let mut ranges = vec![(
-            bytes.as_ptr() as usize,
-            bytes.as_ptr() as usize + bytes.len(),
-            "input".to_owned(),
-        )];
-        let mut outs = Vec::with_capacity(value_arrays.len());
-        for (c, (&values, &bitmap)) in value_arrays.iter().zip(&validity_arrays).enumerate() {
-            let ty = self
-                .inner
-                .types()
-                .get(c)
-                .map_or(CsvType::Utf8, |t| t.buffer());
-            let (kind, expected) = match ty {
-                CsvType::Int32 | CsvType::Utf8 => (TypedarrayType::int32_array, "an Int32Array"),
-                CsvType::Int64 => (TypedarrayType::bigint64_array, "a BigInt64Array"),
-                CsvType::Float64 => (TypedarrayType::float64_array, "a Float64Array"),
-                CsvType::Bool => (TypedarrayType::uint8_array, "a Uint8Array"),
-            };
-            let values = typed(env, values, kind, &format!("columns[{c}]"), expected)?;
-            let bitmap = typed(
-                env,
-                bitmap,
-                TypedarrayType::uint8_array,
-                &format!("validity[{c}]"),
-                "a Uint8Array",
-            )?;
-            ranges.push((
-                values.data as usize,
-                values.data as usize + values.len * element_size(values.kind),
-                format!("columns[{c}]"),
-            ));
-            ranges.push((
-                bitmap.data as usize,
-                bitmap.data as usize + bitmap.len,
-                format!("validity[{c}]"),
-            ));
-            outs.push((ty, values, bitmap));
-        }
-        // Rust must not hold a `&mut` to memory that another argument also reaches.
-        ranges.retain(|(s, e, _)| e > s);
-        ranges.sort_by_key(|r| r.0);
-        for pair in ranges.windows(2) {
-            if pair[1].0 < pair[0].1 {
-                return Err(JsFailure::invalid_value(format!(
-                    "{} must not share memory with {}",
-                    pair[1].2, pair[0].2
-                )));
-            }
-        }
-        // SAFETY (all slices below): each points to `len` aligned elements of
-        // a live typed array view (dangling only when empty), which stays in
-        // place for this synchronous call; no two overlap (checked above).
-        let mut columns: Vec<ColumnOut<'_>> = outs
-            .iter()
-            .map(|(ty, values, bitmap)| ColumnOut {
-                values: unsafe {
-                    match ty {
-                        CsvType::Int32 => ColumnBuf::Int32(slice_mut(values)),
-                        CsvType::Utf8 => ColumnBuf::Utf8(slice_mut(values)),
-                        CsvType::Int64 => ColumnBuf::Int64(slice_mut(values)),
-                        CsvType::Float64 => ColumnBuf::Float64(slice_mut(values)),
-                        CsvType::Bool => ColumnBuf::Bool(slice_mut(values)),
-                    }
-                },
-                validity: unsafe { slice_mut(bitmap) },
-            })
-            .collect();
+        let types = self.inner.types();
+        let outs = column_args(
+            env,
+            (bytes.as_ptr() as usize, bytes.as_ptr() as usize + bytes.len()),
+            columns,
+            validity,
+            |c| types.get(c).map_or(CsvType::Utf8, |t| t.buffer()),
+        )?;
+        // SAFETY: as `column_outs` requires.
+        let mut columns = unsafe { column_outs(&outs) };
         let chunk = self
             .inner
             .parse(bytes, eof, line as u64, &mut columns, at, max_rows)?;
