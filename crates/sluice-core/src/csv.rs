@@ -378,7 +378,8 @@ impl CsvParser {
 
     /// The record at `pos` (not an empty line) converted in one pass, when it
     /// is of the common shape: one physical line ending in LF or CRLF inside
-    /// `input`, no quoted or empty field, every number in the plain syntax
+    /// `input`, no empty field, no quoted field but a utf8 one without doubled
+    /// quotes or line breaks inside, every number in the plain syntax
     /// the fast readers below accept, every string already in its column's
     /// dictionary. Returns the position after its line break, or `None` to
     /// have the general path (`record` + `convert`) read it again from `pos`.
@@ -424,14 +425,25 @@ impl CsvParser {
                     stop
                 }
                 ColumnBuf::Utf8(v) => {
-                    if input.get(p) == Some(&QUOTE) {
-                        return None;
-                    }
-                    let stop = unquoted_end(input, p, delim, high);
-                    if stop == p {
-                        return None;
-                    }
-                    v[row] = self.dictionaries[c].lookup_at(input, p, stop)?;
+                    let (text, stop) = if input.get(p) == Some(&QUOTE) {
+                        // Many writers quote every string: a quoted field without doubled
+                        // quotes or line breaks is read here too (the general path undoubles
+                        // quotes and counts the lines inside a field).
+                        let close = p + 1 + memchr::memchr(QUOTE, &input[p + 1..])?;
+                        if input.get(close + 1) == Some(&QUOTE)
+                            || memchr::memchr2(LF, CR, &input[p + 1..close]).is_some()
+                        {
+                            return None;
+                        }
+                        (p + 1..close, close + 1)
+                    } else {
+                        let stop = unquoted_end(input, p, delim, high);
+                        if stop == p {
+                            return None;
+                        }
+                        (p..stop, stop)
+                    };
+                    v[row] = self.dictionaries[c].lookup_at(input, text.start, text.end)?;
                     stop
                 }
             };

@@ -295,6 +295,21 @@ fn read_in_windows(types: &[CsvType], input: &[u8], window: usize, fast: bool) -
 /// the eight-byte word boundaries), signs, decimals, exponents, leading
 /// zeros, quotes, empty fields, strings short and long, and every line end,
 /// read whole and in windows, both give the same columns, codes and errors.
+/// Repeated strings reach the one-pass reader only once the general path has
+/// added them: these inputs repeat every kind of quoted field on purpose.
+#[test]
+fn quoted_strings_read_in_one_pass_keep_their_text_and_line_numbers() {
+    let types = [CsvType::Utf8, CsvType::Int32];
+    for field in ["\"a,b\"", "\"\"", "\"x\"\"y\"", "\"l1\nl2\"", "\"l1\r\nl2\"", "\"l1\rl2\"", "\"q\"z", "plain"] {
+        let input = format!("{field},1\n{field},2\r\n{field},3\nnot,a number\n");
+        for window in [input.len(), 7] {
+            let general = read_in_windows(&types, input.as_bytes(), window, false);
+            let fast = read_in_windows(&types, input.as_bytes(), window, true);
+            assert!(general == fast, "{input:?}, window {window}");
+        }
+    }
+}
+
 #[test]
 fn the_one_pass_reader_reads_exactly_what_the_general_path_reads() {
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -330,7 +345,16 @@ fn the_one_pass_reader_reads_exactly_what_the_general_path_reads() {
                             "a_long_category",
                             "\u{e9}t\u{e9}",
                             "x\"y",
-                        ][next(5) as usize],
+                            "\"cat_1\"",
+                            "\"a,b\"",
+                            "\"\"",
+                            "\"x\"\"y\"",
+                            "\"l1\nl2\"",
+                            "\"l1\r\nl2\"",
+                            "\"a long quoted category\"",
+                            "\"q\"z",
+                            "\"unclosed",
+                        ][next(14) as usize],
                     ),
                     _ => {
                         match next(4) {
