@@ -378,8 +378,8 @@ impl CsvParser {
 
     /// The record at `pos` (not an empty line) converted in one pass, when it
     /// is of the common shape: one physical line ending in LF or CRLF inside
-    /// `input`, no empty field, no quoted field but a utf8 one without doubled
-    /// quotes or line breaks inside, every number in the plain syntax
+    /// `input`, no quoted field but a utf8 one without doubled quotes or line
+    /// breaks inside, every number in the plain syntax
     /// the fast readers below accept, every string already in its column's
     /// dictionary. Returns the position after its line break, or `None` to
     /// have the general path (`record` + `convert`) read it again from `pos`.
@@ -403,48 +403,52 @@ impl CsvParser {
         let last = columns.len() - 1;
         let mut p = pos;
         for (c, out) in columns.iter_mut().enumerate() {
-            let stop = match &mut out.values {
-                ColumnBuf::Int64(v) => {
-                    let (x, stop) = fast_int(input, p, 18)?;
-                    v[row] = x;
-                    stop
-                }
-                ColumnBuf::Int32(v) => {
-                    let (x, stop) = fast_int(input, p, 9)?;
-                    v[row] = x as i32;
-                    stop
-                }
-                ColumnBuf::Float64(v) => {
-                    let (x, stop) = fast_f64(input, p)?;
-                    v[row] = x;
-                    stop
-                }
-                ColumnBuf::Bool(v) => {
-                    let stop = unquoted_end(input, p, delim, high);
-                    v[row] = parse_bool(&input[p..stop])? as u8;
-                    stop
-                }
-                ColumnBuf::Utf8(v) => {
-                    let (text, stop) = if input.get(p) == Some(&QUOTE) {
-                        // Many writers quote every string: a quoted field without doubled
-                        // quotes or line breaks is read here too (the general path undoubles
-                        // quotes and counts the lines inside a field).
-                        let close = p + 1 + memchr::memchr(QUOTE, &input[p + 1..])?;
-                        if input.get(close + 1) == Some(&QUOTE)
-                            || memchr::memchr2(LF, CR, &input[p + 1..close]).is_some()
-                        {
-                            return None;
-                        }
-                        (p + 1..close, close + 1)
-                    } else {
+            let first = *input.get(p)?;
+            let stop = if first <= high && (first == delim || first == LF || first == CR) {
+                // An empty unquoted field is null, whatever the column's type.
+                out.validity[row >> 3] &= !(1u8 << (row & 7));
+                p
+            } else {
+                match &mut out.values {
+                    ColumnBuf::Int64(v) => {
+                        let (x, stop) = fast_int(input, p, 18)?;
+                        v[row] = x;
+                        stop
+                    }
+                    ColumnBuf::Int32(v) => {
+                        let (x, stop) = fast_int(input, p, 9)?;
+                        v[row] = x as i32;
+                        stop
+                    }
+                    ColumnBuf::Float64(v) => {
+                        let (x, stop) = fast_f64(input, p)?;
+                        v[row] = x;
+                        stop
+                    }
+                    ColumnBuf::Bool(v) => {
                         let stop = unquoted_end(input, p, delim, high);
-                        if stop == p {
-                            return None;
-                        }
-                        (p..stop, stop)
-                    };
-                    v[row] = self.dictionaries[c].lookup_at(input, text.start, text.end)?;
-                    stop
+                        v[row] = parse_bool(&input[p..stop])? as u8;
+                        stop
+                    }
+                    ColumnBuf::Utf8(v) => {
+                        let (text, stop) = if input.get(p) == Some(&QUOTE) {
+                            // Many writers quote every string: a quoted field without doubled
+                            // quotes or line breaks is read here too (the general path undoubles
+                            // quotes and counts the lines inside a field).
+                            let close = p + 1 + memchr::memchr(QUOTE, &input[p + 1..])?;
+                            if input.get(close + 1) == Some(&QUOTE)
+                                || memchr::memchr2(LF, CR, &input[p + 1..close]).is_some()
+                            {
+                                return None;
+                            }
+                            (p + 1..close, close + 1)
+                        } else {
+                            let stop = unquoted_end(input, p, delim, high);
+                            (p..stop, stop)
+                        };
+                        v[row] = self.dictionaries[c].lookup_at(input, text.start, text.end)?;
+                        stop
+                    }
                 }
             };
             let b = *input.get(stop)?;
