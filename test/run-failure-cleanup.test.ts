@@ -23,6 +23,21 @@ function openDescriptors(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
+/**
+ * The descriptors open once background cleanup has settled: a pool that was still starting when
+ * the run ended is closed when its start ends (closing workers mid-import leaks a descriptor), and
+ * the run does not wait for it. A leak never settles, so waiting up to 10 s still catches one.
+ */
+async function settledDescriptors(expected: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  let open = openDescriptors();
+  while (open !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    open = openDescriptors();
+  }
+  return open;
+}
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-fail-'));
@@ -51,7 +66,7 @@ describe('a run that fails mid-stream', () => {
       expect((failure as StageError).message).toBe('transforms[0] (test_fail_at): boom at batch 20');
     }
     expect(readdirSync(dir)).toEqual([]);
-    expect(openDescriptors()).toBe(before);
+    expect(await settledDescriptors(before)).toBe(before);
   });
 
   it('when aborted, stops and leaves nothing at the sink path', async () => {
