@@ -1,38 +1,65 @@
 use super::*;
 
+/// Column buffers for `types`, `rows` long, as a caller of `parse` owns them.
+struct Buffers {
+    f64s: Vec<Vec<f64>>,
+    i64s: Vec<Vec<i64>>,
+    i32s: Vec<Vec<i32>>,
+    u8s: Vec<Vec<u8>>,
+    validity: Vec<Vec<u8>>,
+}
+
+impl Buffers {
+    fn new(types: &[CsvType], rows: usize) -> Buffers {
+        let n = types.len();
+        Buffers {
+            f64s: vec![vec![0f64; rows]; n],
+            i64s: vec![vec![0i64; rows]; n],
+            i32s: vec![vec![0i32; rows]; n],
+            u8s: vec![vec![0u8; rows]; n],
+            validity: vec![vec![0xffu8; rows.div_ceil(8)]; n],
+        }
+    }
+
+    /// The `columns` argument of `parse`: column `c` writes into its buffer of `types[c]`.
+    fn columns(&mut self, types: &[CsvType]) -> Vec<ColumnOut<'_>> {
+        let mut f = self.f64s.iter_mut();
+        let mut i = self.i64s.iter_mut();
+        let mut i3 = self.i32s.iter_mut();
+        let mut u = self.u8s.iter_mut();
+        types
+            .iter()
+            .zip(self.validity.iter_mut())
+            .map(|(ty, validity)| {
+                let (f, i, i3, u) = (
+                    f.next().unwrap(),
+                    i.next().unwrap(),
+                    i3.next().unwrap(),
+                    u.next().unwrap(),
+                );
+                let values = match ty {
+                    CsvType::Float64 => ColumnBuf::Float64(f),
+                    CsvType::Int64 => ColumnBuf::Int64(i),
+                    CsvType::Int32 => ColumnBuf::Int32(i3),
+                    CsvType::Bool => ColumnBuf::Bool(u),
+                    CsvType::Utf8 => ColumnBuf::Utf8(i3),
+                };
+                ColumnOut { values, validity }
+            })
+            .collect()
+    }
+
+    fn is_valid(&self, c: usize, r: usize) -> bool {
+        self.validity[c][r >> 3] & (1 << (r & 7)) != 0
+    }
+}
+
 /// Parses all of `input` (as a whole file) into fresh columns of `types`.
 fn parse_all(types: &[CsvType], input: &str) -> (CsvChunk, Vec<Vec<String>>) {
     let rows = 64;
     let mut parser = CsvParser::new(types.to_vec(), b',');
-    let mut f64s = vec![vec![0f64; rows]; types.len()];
-    let mut i64s = vec![vec![0i64; rows]; types.len()];
-    let mut i32s = vec![vec![0i32; rows]; types.len()];
-    let mut u8s = vec![vec![0u8; rows]; types.len()];
-    let mut validity = vec![vec![0xffu8; rows / 8]; types.len()];
-    let mut columns: Vec<ColumnOut<'_>> = Vec::new();
-    let mut rest_f = f64s.iter_mut();
-    let mut rest_i = i64s.iter_mut();
-    let mut rest_32 = i32s.iter_mut();
-    let mut rest_u = u8s.iter_mut();
-    for (ty, v) in types.iter().zip(validity.iter_mut()) {
-        let (f, i, i3, u) = (
-            rest_f.next().unwrap(),
-            rest_i.next().unwrap(),
-            rest_32.next().unwrap(),
-            rest_u.next().unwrap(),
-        );
-        let values = match ty {
-            CsvType::Float64 => ColumnBuf::Float64(f),
-            CsvType::Int64 => ColumnBuf::Int64(i),
-            CsvType::Int32 => ColumnBuf::Int32(i3),
-            CsvType::Bool => ColumnBuf::Bool(u),
-            CsvType::Utf8 => ColumnBuf::Utf8(i3),
-        };
-        columns.push(ColumnOut {
-            values,
-            validity: v,
-        });
-    }
+    let mut buffers = Buffers::new(types, rows);
+    let mut columns = buffers.columns(types);
     let chunk = parser
         .parse(input.as_bytes(), true, 1, &mut columns, 0, rows)
         .unwrap();
@@ -41,18 +68,18 @@ fn parse_all(types: &[CsvType], input: &str) -> (CsvChunk, Vec<Vec<String>>) {
     for r in 0..chunk.rows {
         let mut row = Vec::new();
         for (c, ty) in types.iter().enumerate() {
-            if validity[c][r >> 3] & (1 << (r & 7)) == 0 {
+            if !buffers.is_valid(c, r) {
                 row.push("null".to_owned());
                 continue;
             }
             row.push(match ty {
-                CsvType::Float64 => format!("{:?}", f64s[c][r]),
-                CsvType::Int64 => i64s[c][r].to_string(),
-                CsvType::Int32 => i32s[c][r].to_string(),
-                CsvType::Bool => u8s[c][r].to_string(),
+                CsvType::Float64 => format!("{:?}", buffers.f64s[c][r]),
+                CsvType::Int64 => buffers.i64s[c][r].to_string(),
+                CsvType::Int32 => buffers.i32s[c][r].to_string(),
+                CsvType::Bool => buffers.u8s[c][r].to_string(),
                 CsvType::Utf8 => {
                     let d = parser.dictionary(c);
-                    let code = i32s[c][r] as usize;
+                    let code = buffers.i32s[c][r] as usize;
                     let (s, e) = (d.offsets()[code] as usize, d.offsets()[code + 1] as usize);
                     format!("{:?}", std::str::from_utf8(&d.bytes()[s..e]).unwrap())
                 }
@@ -211,41 +238,14 @@ fn read_in_windows(types: &[CsvType], input: &[u8], window: usize, fast: bool) -
     let rows = input.len() + 1;
     let mut parser = CsvParser::new(types.to_vec(), b',');
     parser.fast = parser.fast && fast;
-    let mut f64s = vec![vec![0f64; rows]; types.len()];
-    let mut i64s = vec![vec![0i64; rows]; types.len()];
-    let mut i32s = vec![vec![0i32; rows]; types.len()];
-    let mut u8s = vec![vec![0u8; rows]; types.len()];
-    let mut validity = vec![vec![0xffu8; rows.div_ceil(8)]; types.len()];
+    let mut buffers = Buffers::new(types, rows);
     let mut calls = Vec::new();
     let (mut pos, mut line, mut at) = (0usize, 1u64, 0usize);
     let mut want = window;
     loop {
         let stop = (pos + want).min(input.len());
         let eof = stop == input.len();
-        let mut columns: Vec<ColumnOut<'_>> = Vec::new();
-        let mut f = f64s.iter_mut();
-        let mut i = i64s.iter_mut();
-        let mut i3 = i32s.iter_mut();
-        let mut u = u8s.iter_mut();
-        for (ty, v) in types.iter().zip(validity.iter_mut()) {
-            let (f, i, i3, u) = (
-                f.next().unwrap(),
-                i.next().unwrap(),
-                i3.next().unwrap(),
-                u.next().unwrap(),
-            );
-            let values = match ty {
-                CsvType::Float64 => ColumnBuf::Float64(f),
-                CsvType::Int64 => ColumnBuf::Int64(i),
-                CsvType::Int32 => ColumnBuf::Int32(i3),
-                CsvType::Bool => ColumnBuf::Bool(u),
-                CsvType::Utf8 => ColumnBuf::Utf8(i3),
-            };
-            columns.push(ColumnOut {
-                values,
-                validity: v,
-            });
-        }
+        let mut columns = buffers.columns(types);
         let chunk = parser
             .parse(&input[pos..stop], eof, line, &mut columns, at, rows - at)
             .unwrap();
@@ -269,11 +269,11 @@ fn read_in_windows(types: &[CsvType], input: &[u8], window: usize, fast: bool) -
         .map(|(c, ty)| {
             (0..at)
                 .map(|r| {
-                    (validity[c][r >> 3] & (1 << (r & 7)) != 0).then(|| match ty {
-                        CsvType::Float64 => f64s[c][r].to_bits(),
-                        CsvType::Int64 => i64s[c][r] as u64,
-                        CsvType::Int32 | CsvType::Utf8 => i32s[c][r] as u32 as u64,
-                        CsvType::Bool => u8s[c][r] as u64,
+                    buffers.is_valid(c, r).then(|| match ty {
+                        CsvType::Float64 => buffers.f64s[c][r].to_bits(),
+                        CsvType::Int64 => buffers.i64s[c][r] as u64,
+                        CsvType::Int32 | CsvType::Utf8 => buffers.i32s[c][r] as u32 as u64,
+                        CsvType::Bool => buffers.u8s[c][r] as u64,
                     })
                 })
                 .collect()
@@ -300,7 +300,16 @@ fn read_in_windows(types: &[CsvType], input: &[u8], window: usize, fast: bool) -
 #[test]
 fn quoted_strings_read_in_one_pass_keep_their_text_and_line_numbers() {
     let types = [CsvType::Utf8, CsvType::Int32];
-    for field in ["\"a,b\"", "\"\"", "\"x\"\"y\"", "\"l1\nl2\"", "\"l1\r\nl2\"", "\"l1\rl2\"", "\"q\"z", "plain"] {
+    for field in [
+        "\"a,b\"",
+        "\"\"",
+        "\"x\"\"y\"",
+        "\"l1\nl2\"",
+        "\"l1\r\nl2\"",
+        "\"l1\rl2\"",
+        "\"q\"z",
+        "plain",
+    ] {
         let input = format!("{field},1\n{field},2\r\n{field},3\nnot,a number\n");
         for window in [input.len(), 7] {
             let general = read_in_windows(&types, input.as_bytes(), window, false);
