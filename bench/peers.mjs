@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { benchEnvironment } from './lib/env.mjs';
 import { compareResults, median } from './lib/peer-results.mjs';
-import { snapshotBuild } from './lib/snapshot.mjs';
+import { cliNodeFlags, snapshotBuild } from './lib/snapshot.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataDir = join(root, 'bench', 'data');
@@ -59,7 +59,7 @@ function dataFile(format) {
   const sink = format === 'csv' ? { type: 'csv_file', path: file } : { type: 'json_file', path: file, format: 'ndjson' };
   writeFileSync(job, stringify({ source: { type: 'synthetic', rows, seed: 42 }, sink }));
   process.stdout.write(`generating ${file} with sluice...\n`);
-  const child = spawnSync(process.execPath, [cli, 'run', job, '--quiet'], { stdio: 'inherit' });
+  const child = spawnSync(process.execPath, [...cliNodeFlags(cli), cli, 'run', job, '--quiet'], { stdio: 'inherit' });
   if (child.status !== 0) throw new Error(`generating ${file} failed`);
   return file;
 }
@@ -83,7 +83,7 @@ function runOnce(engine, format, query, file) {
   mkdirSync(join(dataDir, 'out'), { recursive: true });
   const argv = spec.script
     ? [join(root, 'bench', 'lib', 'peers', spec.script), format, query, file]
-    : [cli, 'run', sluiceJob(format, query, engine, file, out), '--quiet'];
+    : [...cliNodeFlags(cli), cli, 'run', sluiceJob(format, query, engine, file, out), '--quiet'];
   const started = performance.now();
   const child = spawnSync(process.execPath, ['--import', rssPreload, ...argv], { encoding: 'utf8', env: { ...process.env, ...spec.env }, maxBuffer: 1 << 26 });
   const wallMs = performance.now() - started;

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordBatch, schema } from '../dist/index.js';
 import { WorkerPool } from '../dist/runtime/pool.js';
+import { cliNodeFlags } from './lib/snapshot.mjs';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const arg = (name, fallback) => {
@@ -88,7 +89,7 @@ function processes(group, job) {
     for (const threads of [1, 2, 0]) {
       const started = performance.now();
       // GNU time reports the child's CPU (all its threads): on a shared machine wall time also measures the neighbours.
-      const result = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, cli, 'run', job, '--set', `threads=${threads}`, '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
+      const result = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...cliNodeFlags(cli), cli, 'run', job, '--set', `threads=${threads}`, '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
       const ms = performance.now() - started;
       if (result.status !== 0) throw new Error(`${group} threads ${threads}: exit ${result.status}\n${result.stderr}`);
       const [, user, system] = /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) ?? [];

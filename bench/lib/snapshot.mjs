@@ -3,7 +3,7 @@
 // dist/). So long suites run a copy compiled from HEAD (git archive), with node_modules linked
 // and the addon copied from native/ at snapshot time.
 import { execFileSync, execSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Builds `<dir>` from HEAD and returns { cli, commit }; the entry point is <dir>/dist/cli/main.js. */
@@ -18,4 +18,14 @@ export function snapshotBuild(root, dir) {
   const cli = join(dir, 'dist', 'cli', 'main.js');
   if (!existsSync(cli)) throw new Error(`snapshot build wrote no ${cli}`);
   return { cli, commit };
+}
+
+/**
+ * The node flags the `sluice` command runs with, from its first line (`#!/usr/bin/env -S node
+ * FLAGS`): benchmarks start `node FLAGS cli …` so that they measure the command as users run it.
+ */
+export function cliNodeFlags(cli) {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0];
+  const flags = /^#!.*\bnode\b(.*)$/.exec(first)?.[1].trim() ?? '';
+  return flags === '' ? [] : flags.split(/\s+/);
 }

@@ -1,8 +1,14 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=128
 /**
  * The `sluice` command line: run, validate, stages, describe (ARCHITECTURE.md, public contract).
  * Results go to the sink; stdout carries only what the user asked to see; errors go to stderr
  * with an exit code from the documented table.
+ *
+ * The node flag on the first line: a run keeps tens of MiB of column buffers in flight (external
+ * memory, freed by V8 only after a collection), and with the engine's modules loaded that pushes
+ * V8's initial heap limit, so it ran a full collection every ~100 ms; a larger initial old space
+ * (a limit, not memory taken) stops that: CSV Q2 on 10M rows used 18% less CPU (docs/architecture.md).
+ * It is process-wide, so the pool's workers get it too. `node dist/cli/main.js` runs without it.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { LevelWithSilent } from 'pino';
