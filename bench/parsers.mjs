@@ -7,6 +7,8 @@
 // Our runs time `stream()` only (the header and the inference sample are read at planning,
 // before the clock starts); Polars' time includes its own inference.
 // Usage: npm run bench:parsers [-- --runs 3] [-- --formats csv,ndjson]
+//   (npm runs it with node --initial-old-space-size=128, as the sluice command and README advise
+//   for embedders: without it the csv source here ran ~30 full collections per three reads)
 //   (writes a missing data file first with the CLI)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
