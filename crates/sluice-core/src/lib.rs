@@ -28,6 +28,8 @@ pub mod group_typed;
 pub mod sort;
 mod swar;
 pub mod take;
+#[cfg(test)]
+mod test_support;
 pub mod topk;
 
 pub use aggregate::sum_f64;

@@ -1,58 +1,5 @@
 use super::*;
-
-/// Column buffers for `types`, `rows` long, as a caller of `parse` owns them.
-struct Buffers {
-    f64s: Vec<Vec<f64>>,
-    i64s: Vec<Vec<i64>>,
-    i32s: Vec<Vec<i32>>,
-    u8s: Vec<Vec<u8>>,
-    validity: Vec<Vec<u8>>,
-}
-
-impl Buffers {
-    fn new(types: &[CsvType], rows: usize) -> Buffers {
-        let n = types.len();
-        Buffers {
-            f64s: vec![vec![0f64; rows]; n],
-            i64s: vec![vec![0i64; rows]; n],
-            i32s: vec![vec![0i32; rows]; n],
-            u8s: vec![vec![0u8; rows]; n],
-            validity: vec![vec![0xffu8; rows.div_ceil(8)]; n],
-        }
-    }
-
-    /// The `columns` argument of `parse`: column `c` writes into its buffer of `types[c]`.
-    fn columns(&mut self, types: &[CsvType]) -> Vec<ColumnOut<'_>> {
-        let mut f = self.f64s.iter_mut();
-        let mut i = self.i64s.iter_mut();
-        let mut i3 = self.i32s.iter_mut();
-        let mut u = self.u8s.iter_mut();
-        types
-            .iter()
-            .zip(self.validity.iter_mut())
-            .map(|(ty, validity)| {
-                let (f, i, i3, u) = (
-                    f.next().unwrap(),
-                    i.next().unwrap(),
-                    i3.next().unwrap(),
-                    u.next().unwrap(),
-                );
-                let values = match ty {
-                    CsvType::Float64 => ColumnBuf::Float64(f),
-                    CsvType::Int64 => ColumnBuf::Int64(i),
-                    CsvType::Int32 => ColumnBuf::Int32(i3),
-                    CsvType::Bool => ColumnBuf::Bool(u),
-                    CsvType::Utf8 => ColumnBuf::Utf8(i3),
-                };
-                ColumnOut { values, validity }
-            })
-            .collect()
-    }
-
-    fn is_valid(&self, c: usize, r: usize) -> bool {
-        self.validity[c][r >> 3] & (1 << (r & 7)) != 0
-    }
-}
+use crate::test_support::{xorshift, Buffers};
 
 /// Parses all of `input` (as a whole file) into fresh columns of `types`.
 fn parse_all(types: &[CsvType], input: &str) -> (CsvChunk, Vec<Vec<String>>) {
@@ -321,13 +268,7 @@ fn quoted_strings_read_in_one_pass_keep_their_text_and_line_numbers() {
 
 #[test]
 fn the_one_pass_reader_reads_exactly_what_the_general_path_reads() {
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    };
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
     let all = [
         CsvType::Int64,
         CsvType::Int32,
@@ -421,13 +362,7 @@ fn the_one_pass_reader_reads_exactly_what_the_general_path_reads() {
 /// one division would round twice.
 #[test]
 fn the_one_pass_float_reader_is_correctly_rounded_where_it_accepts() {
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |n: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     for _ in 0..200_000 {
         let digits = 1 + next(19) as usize;
         let decimals = next(digits as u64 + 1) as usize;

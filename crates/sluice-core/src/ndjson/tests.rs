@@ -1,13 +1,5 @@
 use super::*;
-
-/// Owned output buffers for one parse call.
-struct Out {
-    i32s: Vec<Vec<i32>>,
-    i64s: Vec<Vec<i64>>,
-    f64s: Vec<Vec<f64>>,
-    bools: Vec<Vec<u8>>,
-    validity: Vec<Vec<u8>>,
-}
+use crate::test_support::Buffers;
 
 fn types(names: &str) -> Vec<NdjsonType> {
     names
@@ -30,48 +22,14 @@ fn parser(cols: &[(&str, &str)], declared: bool) -> NdjsonParser {
 }
 
 /// Parses `input` whole (eof) with room for `rows` rows.
-fn run(p: &mut NdjsonParser, input: &str, rows: usize) -> (NdjsonChunk, Out) {
-    let width = p.width();
-    let mut out = Out {
-        i32s: vec![vec![0; rows]; width],
-        i64s: vec![vec![0; rows]; width],
-        f64s: vec![vec![0.0; rows]; width],
-        bools: vec![vec![0; rows]; width],
-        validity: vec![vec![0xff; rows.div_ceil(8)]; width],
-    };
-    let tys = p.types().to_vec();
-    let chunk = {
-        let Out {
-            i32s,
-            i64s,
-            f64s,
-            bools,
-            validity,
-        } = &mut out;
-        let mut columns: Vec<ColumnOut<'_>> = Vec::new();
-        let iter = i32s
-            .iter_mut()
-            .zip(i64s.iter_mut())
-            .zip(f64s.iter_mut())
-            .zip(bools.iter_mut())
-            .zip(validity.iter_mut())
-            .zip(&tys);
-        for (((((a, b), c), d), v), ty) in iter {
-            let values = match ty.buffer() {
-                CsvType::Int32 => ColumnBuf::Int32(a),
-                CsvType::Utf8 => ColumnBuf::Utf8(a),
-                CsvType::Int64 => ColumnBuf::Int64(b),
-                CsvType::Float64 => ColumnBuf::Float64(c),
-                CsvType::Bool => ColumnBuf::Bool(d),
-            };
-            columns.push(ColumnOut {
-                values,
-                validity: v,
-            });
-        }
-        p.parse(input.as_bytes(), true, 1, &mut columns, 0, rows)
-            .unwrap()
-    };
+fn run(p: &mut NdjsonParser, input: &str, rows: usize) -> (NdjsonChunk, Buffers) {
+    let types: Vec<CsvType> = p.types().iter().map(|t| t.buffer()).collect();
+    let mut out = Buffers::new(&types, rows);
+    let mut columns = out.columns(&types);
+    let chunk = p
+        .parse(input.as_bytes(), true, 1, &mut columns, 0, rows)
+        .unwrap();
+    drop(columns);
     (chunk, out)
 }
 
@@ -80,10 +38,6 @@ fn error_of(cols: &[(&str, &str)], declared: bool, input: &str) -> (u64, Option<
     let (chunk, _) = run(&mut p, input, 16);
     let e = chunk.error.expect("an error");
     (e.line, e.column, e.detail)
-}
-
-fn valid(out: &Out, c: usize, row: usize) -> bool {
-    out.validity[c][row >> 3] & (1 << (row & 7)) != 0
 }
 
 #[test]
@@ -106,18 +60,18 @@ fn reads_every_type_with_nulls_missing_keys_and_blank_lines() {
         (3, 6, input.len())
     );
     assert_eq!(out.i64s[0][..3], [9007199254740993, 0, i64::MIN]);
-    assert!(!valid(&out, 0, 1));
+    assert!(!out.is_valid(0, 1));
     assert!(out.f64s[1][0] == 0.0 && out.f64s[1][0].is_sign_negative());
     assert!(out.f64s[1][1].is_nan());
     assert_eq!(out.f64s[1][2], f64::INFINITY);
-    assert_eq!(out.bools[2][..3], [1, 0, 0]);
-    assert!(!valid(&out, 2, 1) && valid(&out, 2, 2));
+    assert_eq!(out.u8s[2][..3], [1, 0, 0]);
+    assert!(!out.is_valid(2, 1) && out.is_valid(2, 2));
     assert_eq!(out.i32s[3][..3], [0, 0, 1]);
     let d = p.dictionary(3);
     assert_eq!(d.bytes(), b"x[1, 2]");
     assert_eq!(d.offsets(), [0, 1, 7]);
     assert_eq!(out.i32s[4][..3], [-5, 0, 2147483647]);
-    assert!(!valid(&out, 4, 1));
+    assert!(!out.is_valid(4, 1));
 }
 
 #[test]
