@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { checkAccounting, jsKernels, Pipeline, selectKernels, type JobSpec } from '../src/index.js';
 import { configureLogger } from '../src/observe/logger.js';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-
-const addon = createRequire(import.meta.url)('../native/index.cjs') as { __testArmKernelPanic(kernel: string, nthCall: number): void };
+import { armKernelPanic } from './helpers/native-panic.js';
 
 const job: JobSpec = {
   threads: 0,
@@ -24,9 +22,9 @@ describe('a native kernel that panics', () => {
     const twin = await pipeline.collect({ kernels: jsKernels });
 
     // A real Rust panic (caught by #[napi(catch_unwind)]) in the 2nd and then the 4th compareF64 call.
-    addon.__testArmKernelPanic('compareF64', 2);
+    armKernelPanic('compareF64', 2);
     const { batch, summary } = await pipeline.collect({ kernels: selectKernels('native') });
-    addon.__testArmKernelPanic('compareF64', 2);
+    armKernelPanic('compareF64', 2);
     expect(batch.toRows()).toEqual(twin.batch.toRows());
     const filter = summary.stages[1]!;
     expect(filter).toMatchObject({ implementation: 'native+js', degradedToTwin: 1 });
@@ -35,7 +33,7 @@ describe('a native kernel that panics', () => {
 
     // A second failure of the same kernel in another run of the same process is warned about in that run only once.
     const again = await pipeline.collect({ kernels: selectKernels('native') });
-    addon.__testArmKernelPanic('compareF64', 0);
+    armKernelPanic('compareF64', 0);
     expect(again.batch.toRows()).toEqual(twin.batch.toRows());
     const warnings = lines.map((l) => JSON.parse(l) as { msg: string; kernel?: string; error?: { message: string } }).filter((l) => l.kernel === 'compareF64');
     expect(warnings).toHaveLength(2);

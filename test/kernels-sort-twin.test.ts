@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsKernels, selectKernels, type Kernels } from '../src/index.js';
+import { armKernelPanic } from './helpers/native-panic.js';
 
 // Twin tests of the stable sort step: native (radix) and TypeScript (packed rank sort) give the
 // same permutation, and both equal a plain stable comparison sort.
@@ -74,19 +75,17 @@ describe('sortStableF64: native kernel and TypeScript twin', () => {
 
 describe('a sort whose native step panics', () => {
   it('is redone on the twin from the untouched permutation: the sort stage output equals the all-twin run', async () => {
-    const { createRequire } = await import('node:module');
     const { Pipeline } = await import('../src/index.js');
-    const addon = createRequire(import.meta.url)('../native/index.cjs') as { __testArmKernelPanic(kernel: string, nthCall: number): void };
-    const pipeline = await Pipeline.fromJob({
+        const pipeline = await Pipeline.fromJob({
       threads: 0,
       source: { type: 'synthetic', rows: 20_000, batch_size: 4_096, seed: 5 },
       transforms: [{ type: 'sort', by: [{ column: 'category' }, { column: 'value', desc: true }] }],
     });
     const twin = await pipeline.collect({ kernels: jsKernels });
     // Two keys: two sortStableF64 calls; the second (the first key, run last) panics.
-    addon.__testArmKernelPanic('sortStableF64', 2);
+    armKernelPanic('sortStableF64', 2);
     const { batch, summary } = await pipeline.collect({ kernels: native });
-    addon.__testArmKernelPanic('sortStableF64', 0);
+    armKernelPanic('sortStableF64', 0);
     expect(batch.toRows()).toEqual(twin.batch.toRows());
     expect(summary.stages[1]).toMatchObject({ implementation: 'native+js', degradedToTwin: 1 });
   });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsKernels, RecordBatch, schema, selectKernels, type Kernels } from '../src/index.js';
 import { sortKeyOf } from '../src/stages/transforms/sort.js';
+import { armKernelPanic } from './helpers/native-panic.js';
 
 // Twin tests of top-k: the native topKF64 and its TypeScript twin (topKRows) give the same rows,
 // and both equal the head of a full stable sort by the same keys.
@@ -126,19 +127,17 @@ describe('topKF64: native kernel and TypeScript twin', () => {
 
 describe('a sort + limit whose native top-k panics', () => {
   it('is redone on the twin: the output equals the all-twin run and the summary says native+js', async () => {
-    const { createRequire } = await import('node:module');
     const { Pipeline } = await import('../src/index.js');
-    const addon = createRequire(import.meta.url)('../native/index.cjs') as { __testArmKernelPanic(kernel: string, nthCall: number): void };
-    const pipeline = await Pipeline.fromJob({
+        const pipeline = await Pipeline.fromJob({
       threads: 0,
       source: { type: 'synthetic', rows: 20_000, batch_size: 4_096, seed: 5 },
       transforms: [{ type: 'sort', by: [{ column: 'category' }, { column: 'value', desc: true }] }, { type: 'limit', n: 25 }],
     });
     const twin = await pipeline.collect({ kernels: jsKernels });
     // One call per input batch: the third batch's panics.
-    addon.__testArmKernelPanic('topKF64', 3);
+    armKernelPanic('topKF64', 3);
     const { batch, summary } = await pipeline.collect({ kernels: native });
-    addon.__testArmKernelPanic('topKF64', 0);
+    armKernelPanic('topKF64', 0);
     expect(batch.numRows).toBe(25);
     expect(batch.toRows()).toEqual(twin.batch.toRows());
     expect(summary.stages[1]).toMatchObject({ implementation: 'native+js', degradedToTwin: 1 });
