@@ -13,20 +13,22 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class CsvParser {
   /**
    * `types`: the column types, comma-separated (`"int64,utf8,float64"`;
-   * `timestamp` reads as int64); `delimiter`: its byte (0–127).
+   * `timestamp` reads as int64; `skip` passes over a column, whose field
+   * is then neither converted nor given a buffer); `delimiter`: its byte (0–127).
    */
   constructor(types: string, delimiter: number)
   /**
    * Parses up to `maxRows` whole records of `input[start, end)` into rows
-   * `at…` of `columns` (one typed array per column: Int32Array for int32
+   * `at…` of `columns` (one typed array per column not skipped, in file
+   * order; errors still number the fields of the file: Int32Array for int32
    * and utf8 codes, BigInt64Array, Float64Array, Uint8Array for bool) and
    * `validity` (bitmaps set to all ones; nulls are cleared).
    */
   parse(input: Uint8Array, start: number, end: number, eof: boolean, line: number, columns: Array<Int32Array | BigInt64Array | Float64Array | Uint8Array>, validity: Uint8Array[], at: number, maxRows: number): CsvParseResult
-  /** `[entries, bytes]` of the dictionary of column `column` so far. */
+  /** `[entries, bytes]` of the dictionary of kept column `column` (not counting skipped ones) so far. */
   dictionarySize(column: number): [number, number]
   /**
-   * Copies the dictionary of column `column` into `offsets` (entries + 1)
+   * Copies the dictionary of kept column `column` into `offsets` (entries + 1)
    * and `bytes`, exactly sized (see `dictionarySize`).
    */
   copyDictionary(column: number, offsets: Int32Array, bytes: Uint8Array): void

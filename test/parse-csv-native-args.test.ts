@@ -29,3 +29,32 @@ describe('native CsvParser: bad arguments are TypeErrors and RangeErrors naming 
     expect(ids[0]).toBe(1n);
   });
 });
+
+describe('native CsvParser: skipped columns', () => {
+  it('takes buffers for the kept columns only, numbers errors by the field of the file, and indexes dictionaries by kept column', () => {
+    const parser = new CsvParser('skip,utf8,skip,float64', 44);
+    const input = Buffer.from('x,"b",not a number,1.5\ny,c,7,oops\n');
+    const codes = new Int32Array(4);
+    const values = new Float64Array(4);
+    const validity = [new Uint8Array(1).fill(255), new Uint8Array(1).fill(255)];
+    expect(() => parser.parse(input, 0, input.length, true, 1, [codes, values, new Int32Array(4), new Int32Array(4)], [...validity, new Uint8Array(1), new Uint8Array(1)], 0, 4)).toThrow(
+      /^columns must have 2 entries \(got 4\)/,
+    );
+    const result = parser.parse(input, 0, input.length, true, 1, [codes, values], validity, 0, 4);
+    // The unparseable third field is skipped; the bad fourth field of line 2 is field 4 of the file.
+    expect(result).toMatchObject({ end: 23, rows: 1, line: 2, error: { kind: 'value', line: 2, column: 4, reason: 'syntax' } });
+    expect([codes[0], values[0]]).toEqual([0, 1.5]);
+    // "c" of the failed record was entered before its bad field was reached, as without skipping.
+    expect(parser.dictionarySize(0)).toEqual([2, 2]);
+    expect(parser.dictionarySize(1)).toEqual([0, 0]);
+    expect(() => parser.dictionarySize(2)).toThrow(/^column must be below 2, the number of columns not skipped \(got 2\)/);
+  });
+
+  it('still checks the grammar of a skipped field', () => {
+    const parser = new CsvParser('int64,skip', 44);
+    const input = Buffer.from('1,"ok"\n2,"bad"x\n');
+    const ids = new BigInt64Array(4);
+    const result = parser.parse(input, 0, input.length, true, 1, [ids], [new Uint8Array(1).fill(255)], 0, 4);
+    expect(result).toMatchObject({ rows: 1, line: 2, error: { kind: 'grammar', line: 2, column: 2 } });
+  });
+});

@@ -77,7 +77,8 @@ pub struct NativeCsvParser {
 #[napi]
 impl NativeCsvParser {
     /// `types`: the column types, comma-separated (`"int64,utf8,float64"`;
-    /// `timestamp` reads as int64); `delimiter`: its byte (0–127).
+    /// `timestamp` reads as int64; `skip` passes over a column, whose field
+    /// is then neither converted nor given a buffer); `delimiter`: its byte (0–127).
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: &Env,
@@ -89,14 +90,15 @@ impl NativeCsvParser {
 
     fn create(types: Unknown<'_>, delimiter: Unknown<'_>) -> JsResult<Self> {
         let names = args::string(types, "types")?;
-        let types = names
+        let fields = names
             .split(',')
-            .map(|name| {
-                CsvType::from_name(name).ok_or_else(|| {
+            .map(|name| match name {
+                "skip" => Ok(None),
+                _ => CsvType::from_name(name).map(Some).ok_or_else(|| {
                     JsFailure::invalid_value(format!(
-                        "types must list int32, int64, timestamp, float64, bool or utf8 separated by commas (got {name:?})"
+                        "types must list int32, int64, timestamp, float64, bool, utf8 or skip separated by commas (got {name:?})"
                     ))
-                })
+                }),
             })
             .collect::<JsResult<Vec<_>>>()?;
         let delimiter = index(delimiter, "delimiter")?;
@@ -108,12 +110,13 @@ impl NativeCsvParser {
             ));
         }
         Ok(NativeCsvParser {
-            inner: CsvParser::new(types, delimiter as u8),
+            inner: CsvParser::projected(fields, delimiter as u8),
         })
     }
 
     /// Parses up to `maxRows` whole records of `input[start, end)` into rows
-    /// `at…` of `columns` (one typed array per column: Int32Array for int32
+    /// `at…` of `columns` (one typed array per column not skipped, in file
+    /// order; errors still number the fields of the file: Int32Array for int32
     /// and utf8 codes, BigInt64Array, Float64Array, Uint8Array for bool) and
     /// `validity` (bitmaps set to all ones; nulls are cleared).
     #[napi(catch_unwind)]
@@ -229,7 +232,7 @@ impl NativeCsvParser {
         })
     }
 
-    /// `[entries, bytes]` of the dictionary of column `column` so far.
+    /// `[entries, bytes]` of the dictionary of kept column `column` (not counting skipped ones) so far.
     #[napi(catch_unwind, ts_return_type = "[number, number]")]
     pub fn dictionary_size(
         &self,
@@ -244,7 +247,7 @@ impl NativeCsvParser {
             .map_err(|e| e.throw(env))
     }
 
-    /// Copies the dictionary of column `column` into `offsets` (entries + 1)
+    /// Copies the dictionary of kept column `column` into `offsets` (entries + 1)
     /// and `bytes`, exactly sized (see `dictionarySize`).
     #[napi(catch_unwind)]
     pub fn copy_dictionary(
@@ -308,11 +311,12 @@ impl NativeCsvParser {
 
     fn column(&self, column: Unknown<'_>) -> JsResult<usize> {
         let c = index(column, "column")?;
-        if c >= self.inner.width() {
+        let kept = self.inner.types().len();
+        if c >= kept {
             return Err(JsFailure::new(
                 ErrorClass::RangeError,
                 ERR_OUT_OF_RANGE,
-                format!("column must be below {} (got {c})", self.inner.width()),
+                format!("column must be below {kept}, the number of columns not skipped (got {c})"),
             ));
         }
         Ok(c)
