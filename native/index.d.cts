@@ -20,9 +20,10 @@ export declare class CsvParser {
   /**
    * Parses up to `maxRows` whole records of `input[start, end)` into rows
    * `at…` of `columns` (one typed array per column not skipped, in file
-   * order; errors still number the fields of the file: Int32Array for int32
-   * and utf8 codes, BigInt64Array, Float64Array, Uint8Array for bool) and
-   * `validity` (bitmaps set to all ones; nulls are cleared).
+   * order: Int32Array for int32 and utf8 codes, BigInt64Array,
+   * Float64Array, Uint8Array for bool) and `validity` (bitmaps set to all
+   * ones; nulls are cleared). Errors number the fields of the file,
+   * skipped ones included.
    */
   parse(input: Uint8Array, start: number, end: number, eof: boolean, line: number, columns: Array<Int32Array | BigInt64Array | Float64Array | Uint8Array>, validity: Uint8Array[], at: number, maxRows: number): CsvParseResult
   /** `[entries, bytes]` of the dictionary of kept column `column` (not counting skipped ones) so far. */

@@ -116,9 +116,10 @@ impl NativeCsvParser {
 
     /// Parses up to `maxRows` whole records of `input[start, end)` into rows
     /// `at…` of `columns` (one typed array per column not skipped, in file
-    /// order; errors still number the fields of the file: Int32Array for int32
-    /// and utf8 codes, BigInt64Array, Float64Array, Uint8Array for bool) and
-    /// `validity` (bitmaps set to all ones; nulls are cleared).
+    /// order: Int32Array for int32 and utf8 codes, BigInt64Array,
+    /// Float64Array, Uint8Array for bool) and `validity` (bitmaps set to all
+    /// ones; nulls are cleared). Errors number the fields of the file,
+    /// skipped ones included.
     #[napi(catch_unwind)]
     #[allow(clippy::too_many_arguments)]
     pub fn parse(
