@@ -182,6 +182,10 @@ program
     const plan = await planJob(await readJobFile(file, { set: opts.set }), { requireSink: true });
     const stages = [plan.source, ...plan.transforms, ...(plan.sink ? [plan.sink] : [])];
     process.stdout.write(`${file}: ok (${stages.map((s) => s.cls.type).join(' → ')}; output ${plan.outputSchema})\n`);
+    // Projection pushdown: the columns the source will read, of those it has.
+    const read = plan.source.schema.names;
+    const all = plan.projection?.full.names ?? read;
+    process.stdout.write(`source reads ${read.length === all.length ? 'every column' : `${read.length} of ${all.length} columns`}: ${read.join(', ')}\n`);
   });
 
 program

@@ -49,7 +49,13 @@ export interface NativeCsvParser {
   clearDictionaries(): void;
 }
 
-/** `types`: the column types comma-separated; `delimiter`: its byte. */
+/**
+ * `types`: the column types comma-separated, one per field of the file, `skip` for a field passed
+ * over (found and its grammar checked, never converted: no value error comes from it); the
+ * `columns`/`validity` given to `parse` and the `column` of `dictionarySize`/`copyDictionary` then
+ * count only the other fields, in order, while errors keep the field's place in the record.
+ * `delimiter`: its byte.
+ */
 export type NativeCsvParserClass = new (types: string, delimiter: number) => NativeCsvParser;
 
 /** The native parser class when `implementation` is native and the addon has it; null: the TypeScript twin runs. */

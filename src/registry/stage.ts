@@ -119,6 +119,15 @@ export abstract class Source<O = unknown> extends StageBase<O> {
    * with its true line). Absent: splits are exact as cut.
    */
   continueSplit?(next: SourceSplit, previous: SplitExtent): SourceSplit;
+  /**
+   * Optional, projection pushdown: after every schema is checked, the planner says which columns
+   * of `full` (what `schema()` returned) the pipeline reads: `columns`, in `full`'s order (all of
+   * them: read every column again). Returns true when the source will yield batches of just those columns, in that
+   * order, from then on (`ctx.schema` is then the projected schema); false, or absent, and it
+   * yields every column. A worker rebuilding the source from its options calls it again with the
+   * same arguments, so what a source reads must follow from its options and this call alone.
+   */
+  project?(columns: readonly string[], full: Schema): boolean;
 }
 
 /** What reading a split really covered (plain data). */
@@ -171,6 +180,15 @@ export abstract class Transform<O = unknown> extends StageBase<O> {
    * may ignore the hint; it must not change which first `n` rows come out.
    */
   absorbLimit?(n: number): void;
+  /**
+   * Optional plan-time hint for projection pushdown: the columns of `input` this stage reads,
+   * given `needed`, the columns of its output that the stages after it read. A row-preserving
+   * stage (a filter, a sort) answers its own columns plus `needed`; a stage whose output is new
+   * (an aggregation) only its own. Absent: every input column (the safe default). Names not in
+   * `input` are ignored. The planner walks back from the sink with it and tells the source
+   * (`Source.project`); every later stage then sees only the columns that are read.
+   */
+  columnsRead?(needed: ReadonlySet<string>, input: Schema): Iterable<string>;
   /** Merges partials in the order given (split order) and emits the result. */
   finishPartials?(partials: readonly unknown[], ctx: StageContext): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
 }
@@ -207,7 +225,9 @@ export abstract class BatchTransform<O = unknown> extends Transform<O> {
 
 /**
  * A Sink consumes the stream and resolves when everything is durably written. A sink writing a file
- * must never leave a partial file at its path (write a temporary file, rename on success).
+ * must never leave a partial file at its path (write a temporary file, rename on success). A sink
+ * gets every column of the last transform's output: projection pushdown never narrows it (that
+ * output is also what the embedding API returns).
  */
 export abstract class Sink<O = unknown> extends StageBase<O> {
   static override readonly kind: StageKind = 'sink';

@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import type { DataType, Field, Schema } from '../batch/schema.js';
+import { Schema, type DataType, type Field } from '../batch/schema.js';
 import { lookupStage } from '../registry/registry.js';
 import type { AnyStage, PlanContext, Sink, Source, StageClass, StageKind, Transform } from '../registry/stage.js';
 import { didYouMean } from '../registry/suggest.js';
@@ -55,7 +55,18 @@ export interface Plan {
   readonly deadLetter?: PlannedStage<Sink>;
   /** The schema of what leaves the last transform. */
   readonly outputSchema: Schema;
+  /**
+   * Projection pushdown: present when the source reads only some of its columns. `full` is the
+   * schema the source declared (what the job was checked against); `source.schema` and every
+   * later stage's schema hold only the columns read (`columns`, in `full`'s order).
+   */
+  readonly projection?: Projection;
   resolvePath(path: string): string;
+}
+
+export interface Projection {
+  readonly full: Schema;
+  readonly columns: readonly string[];
 }
 
 export interface PlanOptions {
@@ -162,6 +173,9 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
     const next = transforms[i + 1];
     if (next?.cls.type === 'limit') planned!.stage.absorbLimit?.((next.stage.options as { n: number }).n);
   });
+  const projection = pushProjection(source!, transforms as PlannedStage<Transform>[], planContext);
+  if (projection !== undefined) schema = transforms.length === 0 ? source!.schema : transforms[transforms.length - 1]!.schema;
+  if (projection !== undefined && sink !== undefined) Object.assign(sink, { schema });
   return {
     job,
     spec,
@@ -171,8 +185,58 @@ export async function planJob(job: LoadedJob, options: PlanOptions): Promise<Pla
     sink,
     ...(deadLetter === undefined ? {} : { deadLetter }),
     outputSchema: schema!,
+    ...(projection === undefined ? {} : { projection }),
     resolvePath,
   };
+}
+
+/**
+ * Projection pushdown, once the job is checked against the source's full schema: walks back from
+ * the end (every column of the last transform's output is read: the sink's input, or what the
+ * embedding API returns) asking each transform which input columns it reads (`columnsRead`; a
+ * stage without it, or one sending rejected records whole to a dead-letter sink, reads all), and
+ * tells the source. A source that accepts yields only those columns, so each transform's schema is
+ * derived again from the projected one; should a stage then reject its input (a plugin declaring
+ * fewer columns than it checks), the plan goes back to reading every column. Returns what the
+ * source reads, or undefined when it reads everything.
+ */
+function pushProjection(source: PlannedStage<Source>, transforms: PlannedStage<Transform>[], planContext: (base: JobPath) => PlanContext): Projection | undefined {
+  const full = source.schema;
+  if (typeof source.stage.project !== 'function' || full.fields.length <= 1) return undefined;
+  const inputOf = (i: number) => (i === 0 ? full : transforms[i - 1]!.schema);
+  let needed = new Set((transforms.length === 0 ? full : transforms[transforms.length - 1]!.schema).names);
+  for (let i = transforms.length - 1; i >= 0; i--) {
+    const planned = transforms[i]!;
+    const input = inputOf(i);
+    const declared = planned.policy.onError === 'dead_letter' ? undefined : planned.stage.columnsRead?.(needed, input);
+    needed = new Set(declared === undefined ? input.names : [...declared].filter((name) => input.field(name) !== undefined));
+  }
+  // A batch keeps at least one column, so that its row count stays carried by data.
+  const columns = full.names.filter((name, i) => needed.has(name) || (needed.size === 0 && i === 0));
+  if (columns.length === full.fields.length || !source.stage.project(columns, full)) return undefined;
+  const chain = (first: Schema): Schema[] | undefined => {
+    const schemas: Schema[] = [];
+    let schema = first;
+    for (const [i, planned] of transforms.entries()) {
+      let rejected = false;
+      const ctx = { ...planContext(['transforms', i]), problem: () => void (rejected = true), requireColumn: (input: Schema, _option: string, name: string, types?: readonly DataType[]) => requireColumn(input, name, types, () => (rejected = true)) };
+      schema = planned.stage.outputSchema(schema, ctx);
+      if (rejected) return undefined;
+      schemas.push(schema);
+    }
+    return schemas;
+  };
+  const projected = new Schema(columns.map((name) => full.field(name)!));
+  const schemas = chain(projected);
+  if (schemas === undefined) {
+    // Every column again, and each stage's state (aggregate's plan) set up for it again.
+    source.stage.project(full.names, full);
+    chain(full);
+    return undefined;
+  }
+  Object.assign(source, { schema: projected });
+  schemas.forEach((schema, i) => Object.assign(transforms[i]!, { schema }));
+  return { full, columns };
 }
 
 /** What a stage of this class can do per unit, for checking which common keys apply to it. */

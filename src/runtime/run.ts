@@ -164,7 +164,8 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
     metrics.push(m);
     stream = metered(runTransform(planned, stream, context(planned, m), m, hooks), m, planned.schema, controller.signal, options.tap);
   }
-  log.info({ job: plan.job.file, kernels: kernels.implementation, stages: metrics.map((m) => m.type) }, 'run started');
+  // Which columns the source reads (projection pushdown), so a log shows what was parsed at all.
+  log.info({ job: plan.job.file, kernels: kernels.implementation, stages: metrics.map((m) => m.type), sourceColumns: plan.source.schema.names }, 'run started');
   const finish = async (error?: Error): Promise<void> => {
     options.signal?.removeEventListener('abort', forwardAbort);
     if (deadLetter === undefined) return;

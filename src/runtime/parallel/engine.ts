@@ -94,6 +94,7 @@ export function unitJob(plan: Plan, prefix: readonly PlannedStage[], aggregate: 
     batchSize: plan.batchSize,
     kernels: kernels.implementation,
     sourceFields: plan.source.schema.fields,
+    ...(plan.projection === undefined ? {} : { sourceFileFields: plan.projection.full.fields }),
     source: data(plan.source, plan.spec.source),
     prefix: prefix.map((p, i) => data(p, specs[i]!)),
     ...(aggregate === undefined ? {} : { aggregate: data(aggregate, specs[prefix.length]!) }),

@@ -45,12 +45,16 @@ const built = new Map<string, BuiltStage[]>();
 
 /** The job's stages, built once per thread and job (they hold no per-unit state). */
 export function buildStages(job: UnitJob): BuiltStage[] {
-  const key = JSON.stringify([job.baseDir, job.plugins, job.batchSize, job.sourceFields, job.source, job.prefix, job.aggregate]);
+  const key = JSON.stringify([job.baseDir, job.plugins, job.batchSize, job.sourceFields, job.sourceFileFields, job.source, job.prefix, job.aggregate]);
   let stages = built.get(key);
   if (stages === undefined) {
     const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(job.baseDir, path));
     let schema = new Schema(job.sourceFields);
-    stages = [{ spec: job.source, stage: construct(job.source), schema }];
+    const source = construct(job.source) as Source;
+    if (job.sourceFileFields !== undefined && source.project?.(schema.names, new Schema(job.sourceFileFields)) !== true) {
+      throw new TypeError(`${job.source.place}: rebuilt in a worker, the source does not read only the planned columns (${schema.names.join(', ')})`);
+    }
+    stages = [{ spec: job.source, stage: source, schema }];
     for (const spec of [...job.prefix, ...(job.aggregate === undefined ? [] : [job.aggregate])]) {
       const stage = construct(spec) as Transform;
       const problems: string[] = [];

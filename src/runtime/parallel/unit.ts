@@ -29,8 +29,13 @@ export interface UnitJob {
   readonly plugins: readonly string[];
   readonly batchSize: number;
   readonly kernels: Implementation;
-  /** The source's planned schema: a receiver never re-infers it. */
+  /** The source's planned schema (projected, when the plan projects): a receiver never re-infers it. */
   readonly sourceFields: readonly Field[];
+  /**
+   * Projection pushdown: the source's whole schema when it reads only `sourceFields`; the
+   * receiver tells its rebuilt source so (`Source.project`), as the planner told the main thread's.
+   */
+  readonly sourceFileFields?: readonly Field[];
   readonly source: StageSpecData;
   /** Consecutive per-batch transforms right after the source. */
   readonly prefix: readonly StageSpecData[];

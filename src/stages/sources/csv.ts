@@ -64,6 +64,15 @@
  *   negative zero.
  * - utf8 values are dictionary-encoded per batch (a repeated string is stored once).
  *
+ * ## Projection
+ * The source reads only the columns that later stages use (the planner asks each stage, see
+ * `Transform.columnsRead`); batches hold those, in the file's order. The job is still checked
+ * against the whole header (a column named by an option but missing from the file is a problem
+ * before any data flows), and every field of every record is still found, so the grammar is
+ * checked everywhere (quotes, field count, an unterminated quote: same line and field). A field of
+ * an unused column is never converted, though: a value in it that is not of its column's type (or
+ * not valid UTF-8) is no longer an error.
+ *
  * ## Splits (parallel reading)
  * `splits()` cuts the file into byte ranges of 16 MiB (SPLIT_BYTES; never the thread count), and
  * `streamSplit()` reads one: the records that start in its range, the last one read whole even
@@ -123,6 +132,8 @@ export class CsvSource extends Source<Options> {
   chunkSize = 1 << 20;
   /** Nominal bytes per split; unset: SPLIT_BYTES. Tests make it tiny so that a small file has many splits. */
   splitBytes: number | undefined = undefined;
+  /** The file's whole schema when the pipeline reads only some columns (see `project`). */
+  private fileSchema: Schema | undefined;
 
   private get delim(): number {
     return this.options.delimiter.charCodeAt(0);
@@ -186,6 +197,15 @@ export class CsvSource extends Source<Options> {
     return schemaOf(names, declared, inferred);
   }
 
+  /**
+   * Projection pushdown: from now on batches hold only `columns` (`ctx.schema`), in the file's
+   * order. The other fields are still found and their grammar checked, but never converted.
+   */
+  override project(columns: readonly string[], full: Schema): boolean {
+    this.fileSchema = columns.length === full.fields.length ? undefined : full;
+    return true;
+  }
+
   /** Reads the whole file: the one split of a file cut nowhere. */
   async *stream(ctx: StageContext): AsyncGenerator<RecordBatch> {
     const path = ctx.resolvePath(this.options.path);
@@ -223,7 +243,12 @@ export class CsvSource extends Source<Options> {
 
   private async *readSplit(split: FileSplit, startLine: number, ctx: StageContext): AsyncGenerator<RecordBatch, SplitExtent, undefined> {
     const { path, header } = this.options;
-    const schema = ctx.schema;
+    // The header and every record hold the file's columns; batches hold the projected ones.
+    const schema = this.fileSchema ?? ctx.schema;
+    const kept = ctx.schema.names.map((name) => schema.indexOf(name));
+    if (kept.some((c, k) => c < 0 || (k > 0 && c <= kept[k - 1]!))) {
+      throw new TypeError(`csv: the batch schema (${ctx.schema.names.join(', ')}) is not a projection of the file's (${schema.names.join(', ')}) in its order`);
+    }
     const width = schema.fields.length;
     const delim = this.delim;
     const atFileStart = split.start === 0 && split.exact;
@@ -263,7 +288,7 @@ export class CsvSource extends Source<Options> {
     }
     const start = atFileStart ? 0 : input.offsetOf(input.pos);
     if (width === 0) return extent(start);
-    const parser = this.batchParser(ctx);
+    const parser = this.batchParser(ctx, schema, kept);
     const limit = limitOf(split);
     // A guessed split follows a record past its range only so far (an exact read takes over).
     const straddleLimit = split.exact ? Infinity : limit + Math.max(split.bytes, MIN_STRADDLE_BYTES);
@@ -271,7 +296,8 @@ export class CsvSource extends Source<Options> {
     return extent(start);
   }
 
-  private batchParser(ctx: StageContext): BatchParser {
+  /** The parser of records of `schema` into batches of the `kept` columns (indices in `schema`). */
+  private batchParser(ctx: StageContext, schema: Schema, kept: readonly number[]): BatchParser {
     const Native = nativeCsvParser(ctx.kernels.implementation);
     ctx.recordImplementation(Native === null ? 'js' : 'native');
     const { path, header } = this.options;
@@ -281,8 +307,8 @@ export class CsvSource extends Source<Options> {
       sampleRows: SAMPLE_ROWS,
       declared: (field: Field) => (header ? declared.has(field.name) : declared.size > 0),
     };
-    if (Native !== null) return new NativeBatchParser(Native, ctx.schema, this.delim, wording, ctx.batchSize);
-    return new TokenBatchParser(ctx.schema, this.delim, wording, ctx.batchSize);
+    if (Native !== null) return new NativeBatchParser(Native, schema, kept, this.delim, wording, ctx.batchSize);
+    return new TokenBatchParser(schema, kept, this.delim, wording, ctx.batchSize);
   }
 }
 

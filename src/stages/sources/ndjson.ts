@@ -16,6 +16,10 @@
  * - With `schema:` declared, its entries name and type the columns, in its order. Keys of a line
  *   that the schema does not list are ignored (their values are still checked to be valid JSON):
  *   declaring a schema is how a job picks the keys it wants.
+ * - Projection: with a declared schema, the columns no later stage reads are not read either:
+ *   their keys are treated as keys outside the schema (valid JSON, never converted), so a value of
+ *   the wrong type, or a key given twice, in a column the job does not use is no longer an error.
+ *   With an inferred schema every column is read.
  * - Without it, the schema is inferred before data flows from a sample at the start of the file:
  *   the first 1,000 non-blank lines, reading at most about 64 KiB (at least one line). Columns come
  *   in the order their keys first appear. Then a key that first appears after the sample is an
@@ -162,6 +166,17 @@ export class NdjsonSource extends Source<Options> {
       splitter.feed(inference, SAMPLE_LINES - inference.lines);
     }
     return inference;
+  }
+
+  /**
+   * Projection pushdown, for a declared schema only: the columns not read are then keys outside
+   * the schema, which a declared schema already validates as JSON and ignores. An inferred schema
+   * makes a key it does not list an error naming every column, and telling such a key from a
+   * column that is merely not read would need the native parser to learn it: not done, so the
+   * source then reads every column.
+   */
+  override project(): boolean {
+    return this.options.schema !== undefined;
   }
 
   async *stream(ctx: StageContext): AsyncGenerator<RecordBatch> {

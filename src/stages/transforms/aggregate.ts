@@ -70,6 +70,12 @@ export class Aggregate extends Transform<Options> {
     return planSchema(plan);
   }
 
+  /** Its output is new rows: only its key and value columns, whatever is read after it. */
+  override columnsRead(): Iterable<string> {
+    const { group_by, aggregates } = this.options;
+    return [...group_by, ...aggregates.flatMap((spec) => (spec.column === undefined ? [] : [spec.column]))];
+  }
+
   async *transform(input: AsyncIterable<RecordBatch>, ctx: StageContext): AsyncGenerator<RecordBatch> {
     let aggregation: GroupedAggregation | undefined;
     for await (const batch of input) {

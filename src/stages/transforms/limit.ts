@@ -23,6 +23,11 @@ export class Limit extends Transform<Options> {
     registerStage(this);
   }
 
+  /** Row-preserving and reads no column itself: what the stages after it read. */
+  override columnsRead(needed: ReadonlySet<string>): Iterable<string> {
+    return needed;
+  }
+
   async *transform(input: AsyncIterable<RecordBatch>, _ctx: StageContext): AsyncGenerator<RecordBatch> {
     let remaining = this.options.n;
     if (remaining === 0) return;

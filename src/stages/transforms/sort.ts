@@ -48,6 +48,11 @@ export class Sort extends Transform<Options> {
     return input;
   }
 
+  /** Row-preserving: its key columns, and whatever the stages after it read. */
+  override columnsRead(needed: ReadonlySet<string>): Iterable<string> {
+    return [...needed, ...this.options.by.map((key) => key.column)];
+  }
+
   /** Set by {@link absorbLimit}: only this many first rows of the order are wanted. */
   private keep: number | undefined;
 

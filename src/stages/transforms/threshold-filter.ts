@@ -43,6 +43,11 @@ export class ThresholdFilter extends BatchTransform<Options> {
     return input;
   }
 
+  /** Row-preserving: its column, and whatever the stages after it read. */
+  override columnsRead(needed: ReadonlySet<string>): Iterable<string> {
+    return [...needed, this.options.column];
+  }
+
   processBatch(batch: RecordBatch, ctx: StageContext): RecordBatch {
     const column = batch.column(this.options.column);
     if (this.selection.length < batch.numRows) this.selection = new Uint32Array(ctx.batchSize > batch.numRows ? ctx.batchSize : batch.numRows);

@@ -14,9 +14,13 @@ export class NativeCsvColumns {
   private readonly parser: NativeCsvParser;
   private readonly columns: NativeColumns;
 
-  constructor(Parser: NativeCsvParserClass, types: readonly DataType[], delimiter: number) {
+  /**
+   * `types`: one per field of the file; `skip` passes over a field (found, its grammar checked, not
+   * converted), so the columns, and the parser's dictionary indices, are the other fields in order.
+   */
+  constructor(Parser: NativeCsvParserClass, types: readonly (DataType | 'skip')[], delimiter: number) {
     this.parser = new Parser(types.join(','), delimiter);
-    this.columns = new NativeColumns(types, this.parser);
+    this.columns = new NativeColumns(types.filter((type): type is DataType => type !== 'skip'), this.parser);
   }
 
   get capacity(): number {

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { RecordBatch } from '../../../batch/record-batch.js';
-import type { Field, Schema } from '../../../batch/schema.js';
+import { Schema, type Field } from '../../../batch/schema.js';
 import type { NativeCsvParserClass } from '../../../kernels/parse-csv.js';
 import { DataError } from '../../../runtime/errors.js';
 import { columnReader, type ColumnReader, type Reason } from './columns.js';
@@ -113,9 +113,18 @@ export async function* readRecords(
   if (parser.rows > 0) yield parser.take();
 }
 
-/** The TypeScript parser: the tokenizer finds the fields, one column reader per column converts them. */
+/** The columns `kept` (indices into the file's `schema`) as the batches' schema. */
+function projected(schema: Schema, kept: readonly number[]): Schema {
+  return kept.length === schema.fields.length ? schema : new Schema(kept.map((c) => schema.fields[c]!));
+}
+
+/**
+ * The TypeScript parser: the tokenizer finds every field (so the grammar of the whole record is
+ * checked), one column reader per kept column converts its fields; the others are never read.
+ */
 export class TokenBatchParser implements BatchParser {
   private readonly readers: ColumnReader[];
+  private readonly output: Schema;
   private readonly hasText: boolean;
   private readonly segmentRows: number;
   private readonly tokens: Tokens;
@@ -124,13 +133,15 @@ export class TokenBatchParser implements BatchParser {
 
   constructor(
     private readonly schema: Schema,
+    private readonly kept: readonly number[],
     private readonly delim: number,
     private readonly wording: ErrorWording,
     private readonly batchSize: number,
   ) {
     const width = schema.fields.length;
-    this.readers = schema.fields.map((field) => columnReader(field.type));
-    this.hasText = schema.fields.some((field) => field.type === 'utf8');
+    this.output = projected(schema, kept);
+    this.readers = this.output.fields.map((field) => columnReader(field.type));
+    this.hasText = this.output.fields.some((field) => field.type === 'utf8');
     this.segmentRows = Math.max(1, Math.min(SEGMENT_ROWS, Math.floor(SEGMENT_FIELDS / width)));
     this.tokens = new Tokens(width, this.segmentRows);
   }
@@ -156,11 +167,12 @@ export class TokenBatchParser implements BatchParser {
       const checkUtf8 = this.hasText && !isUtf8(input.buf.subarray(from, input.pos));
       let badRow = -1;
       let badColumn = -1;
-      for (let c = 0; c < width; c++) {
-        const bad = this.readers[c]!.read(input.buf, tokens, c, rows, checkUtf8);
+      const kept = this.kept;
+      for (let k = 0; k < kept.length; k++) {
+        const bad = this.readers[k]!.read(input.buf, tokens, kept[k]!, rows, checkUtf8);
         if (bad >= 0 && (badRow < 0 || bad < badRow)) {
           badRow = bad;
-          badColumn = c;
+          badColumn = k;
         }
       }
       if (badRow >= 0) throw this.readerError(input.buf, badRow, badColumn);
@@ -171,33 +183,44 @@ export class TokenBatchParser implements BatchParser {
   }
 
   take(): RecordBatch {
-    const batch = new RecordBatch(this.schema, this.readers.map((reader) => reader.finish(this.rows)), this.rows);
+    const batch = new RecordBatch(this.output, this.readers.map((reader) => reader.finish(this.rows)), this.rows);
     this.rows = 0;
     this.capacity = 0;
     return batch;
   }
 
-  private readerError(buf: Buffer, row: number, col: number): DataError {
+  /** The error for kept column `k` of tokenized record `row`. */
+  private readerError(buf: Buffer, row: number, k: number): DataError {
     const t = this.tokens;
+    const col = this.kept[k]!;
     const i = row * t.width + col;
     const escaped = (t.flags[i]! & ESCAPED) !== 0;
-    return valueError(this.wording, buf, t.starts[i]!, t.ends[i]!, escaped, fieldLine(buf, t, row, col), col, this.schema.fields[col]!, this.readers[col]!.reason);
+    return valueError(this.wording, buf, t.starts[i]!, t.ends[i]!, escaped, fieldLine(buf, t, row, col), col, this.schema.fields[col]!, this.readers[k]!.reason);
   }
 }
 
-/** The native twin: the Rust parser fills the batch's typed arrays, one call per window. */
+/**
+ * The native twin: the Rust parser fills the batch's typed arrays, one call per window. Columns
+ * not kept are given as `skip`: their fields are found (grammar checked) but not converted, and
+ * errors still number the file's fields.
+ */
 export class NativeBatchParser implements BatchParser {
   private readonly columns: NativeCsvColumns;
+  private readonly output: Schema;
   rows = 0;
 
   constructor(
     Native: NativeCsvParserClass,
     private readonly schema: Schema,
+    kept: readonly number[],
     delim: number,
     private readonly wording: ErrorWording,
     private readonly batchSize: number,
   ) {
-    this.columns = new NativeCsvColumns(Native, schema.fields.map((field) => field.type), delim);
+    this.output = projected(schema, kept);
+    const read = new Set(kept);
+    const types = schema.fields.map((field, c) => (read.has(c) ? field.type : 'skip' as const));
+    this.columns = new NativeCsvColumns(Native, types, delim);
   }
 
   room(): number {
@@ -220,7 +243,7 @@ export class NativeBatchParser implements BatchParser {
   }
 
   take(): RecordBatch {
-    const batch = new RecordBatch(this.schema, this.columns.finish(this.rows), this.rows);
+    const batch = new RecordBatch(this.output, this.columns.finish(this.rows), this.rows);
     this.rows = 0;
     return batch;
   }
