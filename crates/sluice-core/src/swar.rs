@@ -16,7 +16,7 @@ pub(crate) fn bytes_equal(word: u64, byte: u8) -> u64 {
 /// Bit 7 of each byte of `word` that is not an ASCII digit (lowest one
 /// exact: a carry can only disturb the bytes after it).
 #[inline(always)]
-fn non_digits(word: u64) -> u64 {
+pub(crate) fn non_digits(word: u64) -> u64 {
     let x = word ^ (ONES * b'0' as u64);
     (x.wrapping_add(ONES * 0x76) | x) & HIGHS
 }
@@ -25,13 +25,13 @@ fn non_digits(word: u64) -> u64 {
 /// 0 count as leading zeros), in three multiplications instead of eight
 /// (`parse_eight_digits_unrolled` of simdjson / fast_float).
 #[inline(always)]
-fn eight_digits(word: u64) -> u64 {
+pub(crate) fn eight_digits(word: u64) -> u64 {
     let pairs = ((word & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561)) >> 8;
     let quads = ((pairs & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601)) >> 16;
     ((quads & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001)) >> 32
 }
 
-const POW10_U64: [u64; 9] = [
+pub(crate) const POW10_U64: [u64; 9] = [
     1,
     10,
     100,

@@ -444,3 +444,76 @@ fn the_one_pass_float_reader_is_correctly_rounded_where_it_accepts() {
         }
     }
 }
+
+/// The readers of fields with known bounds (the indexed path) agree with the
+/// one-pass readers: on random short fields of digits, signs, dots and other
+/// bytes, whatever they accept is what `fast_int`/`fast_f64` read over the
+/// whole field, and they accept every such field within their length limits.
+#[test]
+fn readers_of_known_bounds_agree_with_the_one_pass_readers() {
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
+    let alphabet = b"0123456789.-+e ,x";
+    for _ in 0..300_000 {
+        let len = 1 + next(18) as usize;
+        let mut field: Vec<u8> = (0..len)
+            .map(|_| {
+                if next(4) == 0 {
+                    alphabet[next(alphabet.len() as u64) as usize]
+                } else {
+                    b'0' + next(10) as u8
+                }
+            })
+            .collect();
+        let stop = field.len();
+        field.extend_from_slice(b"\n0123456789012345");
+        let whole = |stopped: usize| stopped == stop;
+        let expected_int = fast_int(&field, 0, 16)
+            .filter(|&(_, s)| whole(s))
+            .map(|(v, _)| v);
+        assert_eq!(
+            known_int(&field, 0, stop, 16),
+            expected_int,
+            "{:?}",
+            String::from_utf8_lossy(&field[..stop])
+        );
+        let expected_f64 = fast_f64(&field, 0)
+            .filter(|&(_, s)| whole(s))
+            .map(|(v, _)| v.to_bits());
+        let digits_after_sign = stop - (field[0] == b'-') as usize;
+        let got = known_f64(&field, 0, stop).map(f64::to_bits);
+        if digits_after_sign <= 8 {
+            assert_eq!(
+                got,
+                expected_f64,
+                "{:?}",
+                String::from_utf8_lossy(&field[..stop])
+            );
+        } else {
+            assert_eq!(got, None);
+        }
+    }
+}
+
+/// The portable scan for delimiters, line breaks and quotes marks exactly the
+/// bytes the SSE2 one does.
+#[test]
+fn the_portable_scan_marks_what_the_vector_scan_marks() {
+    let mut next = xorshift(0x1234_5678_9abc_def1);
+    let alphabet = b",;\n\r\"a0\x80\xff\x7f\x2c\x0a";
+    for _ in 0..20_000 {
+        let block: [u8; 64] =
+            std::array::from_fn(|_| alphabet[next(alphabet.len() as u64) as usize]);
+        for delim in [b',', b';'] {
+            let (a, b) = (Marks::of(&block, delim), Marks::of_words(&block, delim));
+            assert_eq!((a.delims, a.lfs, a.specials), (b.delims, b.lfs, b.specials));
+            let expect = |f: &dyn Fn(u8) -> bool| {
+                (0..64)
+                    .filter(|&i| f(block[i]))
+                    .fold(0u64, |m, i| m | 1 << i)
+            };
+            assert_eq!(a.delims, expect(&|x| x == delim));
+            assert_eq!(a.lfs, expect(&|x| x == b'\n'));
+            assert_eq!(a.specials, expect(&|x| x == b'"' || x == b'\r'));
+        }
+    }
+}
