@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageTypes } from '../src/index.js';
+import { cliNodeFlags, repoRoot } from './helpers/cli.js';
+
+// A checkout of its own: the sources plus one new stage file, bundled by scripts/bundle.mjs with
+// no tsc output beside it, so that everything the run needs comes from the bundle.
+const root = mkdtempSync(join(tmpdir(), 'sluice-bundle-root-'));
+const probe = `import { isMainThread } from 'node:worker_threads';
+import { z } from 'zod';
+import type { RecordBatch } from '../../batch/record-batch.js';
+import { BatchTransform, registerStage } from '../../registry/index.js';
+
+export class BundleProbe extends BatchTransform<Record<string, never>> {
+  static readonly type = 'bundle_probe';
+  static readonly description = 'Keeps the rows with an even id (the bundle test)';
+  static readonly options = z.strictObject({});
+  static {
+    registerStage(this);
+  }
+  processBatch(batch: RecordBatch): RecordBatch {
+    // Slow on the main thread, so that the pool, once started, takes splits rather than losing the race.
+    if (isMainThread) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    const ids = batch.toRows().map((row) => Number(row['id']));
+    return batch.take(Uint32Array.from(ids.flatMap((id, i) => (id % 2 === 0 ? [i] : []))));
+  }
+}
+`;
+
+function node(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+const cli = (...args: string[]) => node([...cliNodeFlags(), join(root, 'dist/cli/main.js'), ...args]);
+
+beforeAll(() => {
+  for (const item of ['src', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(repoRoot, item), join(root, item), { recursive: true });
+  for (const item of ['node_modules', 'native']) symlinkSync(join(repoRoot, item), join(root, item), 'dir');
+  writeFileSync(join(root, 'src/stages/transforms/bundle-probe.ts'), probe);
+  const built = node(['scripts/bundle.mjs']);
+  expect(built.stderr).toMatch(/^sluice: bundled \d+ modules into \d+ files in dist\/bundle\/$/m);
+  expect(built.status).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the bundle (scripts/bundle.mjs)', () => {
+  it('lists the built-in stages when it is built: the ones the sources find at run time, and a new file in a stage folder', () => {
+    const listed = cli('stages', '--json');
+    expect(listed.status).toBe(0);
+    const types = (JSON.parse(listed.stdout) as { type: string }[]).map((s) => s.type);
+    expect(types).toEqual([...stageTypes().map((cls) => cls.type), 'bundle_probe'].sort());
+  });
+
+  it('runs the new stage in the pool workers too, on the native kernels, and knows its version', () => {
+    const job = join(root, 'job.yaml');
+    writeFileSync(
+      job,
+      'threads: 2\nsource: { type: synthetic, rows: 40000, split_rows: 5000, batch_size: 1000 }\n' +
+        `transforms:\n  - { type: bundle_probe }\nsink: { type: json_file, path: ${join(root, 'out.json')} }\n`,
+    );
+    const run = cli('run', job, '--json', '--log-level', 'warn');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout) as { kernels: string; stages: { type: string; rowsIn: number; rowsOut: number; workerThreads: boolean }[] };
+    expect(summary.kernels).toBe('native');
+    // A stage type the workers cannot rebuild would run on the main thread (workerThreads: false).
+    expect(summary.stages.find((s) => s.type === 'bundle_probe')).toMatchObject({ rowsIn: 40000, rowsOut: 20000, workerThreads: true });
+    expect(cli('--version').stdout.trim()).toBe((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+});
