@@ -8,7 +8,6 @@
 //! max) — so the two give bit-identical partials, which then merge and finish
 //! in TypeScript.
 
-use crate::compare::select;
 use crate::{check_column, CmpOp, CoreError};
 
 /// Where the accumulators of the one value column live within a group's slots.
@@ -104,20 +103,120 @@ pub fn grouped_stats_f64(
     Ok(())
 }
 
-/// Rows per block of the fused kernel: the block's selection lives on the
-/// stack (16 KiB) and its values stay in L1/L2 between the two passes.
-const BLOCK: usize = 4096;
+/// Rows per chunk of the fused kernel: one `u64` of the selection mask, and
+/// one `u64` of the validity bitmap (a chunk starts on a bitmap byte).
+const CHUNK: usize = 64;
+
+/// The largest state (in f64 slots, 64 KiB) the fused kernel accumulates into
+/// a scratch copy. Checking each chunk's ids as it goes saves a whole pass
+/// over `gids`, but a bad id is then found after earlier chunks were added:
+/// into a scratch copy, dropped on error, so the state is still untouched. A
+/// larger state would cost more to copy than the pass it saves on a batch, so
+/// its ids are checked up front instead.
+pub(crate) const SCRATCH_MAX_SLOTS: usize = 64 * 1024 / 8;
+
+/// The rows of a chunk that pass `pred`, as bit `j` for row `j`. The
+/// comparisons go to a byte per row (a vectorised compare and pack), then
+/// each 8 bytes of 0/1 become 8 bits by one multiply: byte `i` lands on bit
+/// `56 + i` and no two partial products overlap.
+#[inline(always)]
+fn pass_mask<P: Fn(f64) -> bool>(chunk: &[f64], pred: &P) -> u64 {
+    let mut bytes = [0u8; CHUNK];
+    for (b, &x) in bytes.iter_mut().zip(chunk) {
+        *b = u8::from(pred(x));
+    }
+    let mut m = 0u64;
+    for (k, word) in bytes.as_chunks::<8>().0.iter().enumerate() {
+        let packed = u64::from_le_bytes(*word).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        m |= packed << (8 * k);
+    }
+    m
+}
+
+/// The validity bits of the chunk starting at row `start` (a multiple of 8),
+/// all set when there is no bitmap; bits past the column's end are garbage
+/// and must be masked by the caller.
+#[inline(always)]
+fn valid_mask(validity: Option<&[u8]>, start: usize) -> u64 {
+    match validity {
+        None => u64::MAX,
+        Some(bitmap) => {
+            let bytes = &bitmap[start / 8..];
+            match bytes.first_chunk::<8>() {
+                Some(word) => u64::from_le_bytes(*word),
+                None => {
+                    let mut word = [0u8; 8];
+                    word[..bytes.len()].copy_from_slice(bytes);
+                    u64::from_le_bytes(word)
+                }
+            }
+        }
+    }
+}
+
+/// The first id of `gids` outside `0..groups`, with its index.
+#[inline(always)]
+fn first_bad_gid(gids: &[i32], groups: usize) -> Option<(usize, i32)> {
+    // As u32 a negative id is >= 2^31 >= limit: one unsigned compare per id.
+    let limit = groups.min(1 << 31) as u32;
+    let bad = gids.iter().fold(false, |bad, &g| bad | (g as u32 >= limit));
+    if !bad {
+        return None;
+    }
+    gids.iter()
+        .position(|&g| g as u32 >= limit)
+        .map(|i| (i, gids[i]))
+}
+
+/// The fused kernel's one pass: per chunk of 64 rows, the ids checked (when
+/// `CHECK`), the pass mask of the values ANDed with the validity, then an
+/// update per set bit, lowest first, so rows are added in row order.
+#[inline(always)]
+fn filter_scatter<const CHECK: bool, P: Fn(f64) -> bool>(
+    values: &[f64],
+    validity: Option<&[u8]>,
+    gids: &[i32],
+    pred: P,
+    state: &mut [f64],
+    slots: &StatsSlots,
+    groups: usize,
+) -> Result<(), CoreError> {
+    for (c, (chunk, chunk_gids)) in values.chunks(CHUNK).zip(gids.chunks(CHUNK)).enumerate() {
+        let start = c * CHUNK;
+        if CHECK {
+            if let Some((j, gid)) = first_bad_gid(chunk_gids, groups) {
+                return Err(CoreError::GroupOutOfRange {
+                    row: start + j,
+                    gid,
+                    groups,
+                });
+            }
+        }
+        let mut m = pass_mask(chunk, &pred) & valid_mask(validity, start);
+        while m != 0 {
+            let j = m.trailing_zeros() as usize;
+            m &= m - 1;
+            // SAFETY: `j < chunk.len()`: only the chunk's rows set bits of the
+            // pass mask; `chunk_gids` has the same length.
+            let (v, g) = unsafe { (*chunk.get_unchecked(j), *chunk_gids.get_unchecked(j)) };
+            update(state, g as usize * slots.stride, v, slots);
+        }
+    }
+    Ok(())
+}
 
 /// The fused filter + group-by: adds the rows where `values[i] <op> threshold`
 /// holds (and the row is valid) to their group's count, sum, min and max, in
 /// row order, without materialising the filtered column.
 ///
 /// Equal, bit for bit, to [`crate::compare_f64`] followed by a take of
-/// `values` and `gids` and [`grouped_stats_f64`]. Works block by block: a
-/// branch-free selection of the block, then the scatter of its rows.
+/// `values` and `gids` and [`grouped_stats_f64`]. One pass over the values
+/// and the ids, 64 rows at a time: a branch-free comparison into a bit mask,
+/// then an update per set bit.
 ///
 /// # Errors
-/// As [`grouped_stats_f64`] and [`crate::compare_f64`].
+/// As [`grouped_stats_f64`] and [`crate::compare_f64`]. Every id is checked,
+/// the unselected rows' too, and an error leaves `state` untouched.
 pub fn filter_grouped_stats_f64(
     values: &[f64],
     validity: Option<&[u8]>,
@@ -130,31 +229,58 @@ pub fn filter_grouped_stats_f64(
     check_lengths(values, gids)?;
     check_column(values.len(), validity)?;
     let groups = slots.check(state.len())?;
-    check_gids(gids, groups)?;
-    let t = threshold;
-    let mut selection = [0u32; BLOCK];
-    for (b, block) in values.chunks(BLOCK).enumerate() {
-        let start = b * BLOCK;
-        // BLOCK is a multiple of 8, so the block's validity starts on a byte.
-        let bits = validity.map(|v| &v[start / 8..(start + block.len()).div_ceil(8)]);
-        let out = &mut selection[..block.len()];
-        let n = match op {
-            CmpOp::Gt => select(block, bits, out, |x| x > t),
-            CmpOp::Gte => select(block, bits, out, |x| x >= t),
-            CmpOp::Lt => select(block, bits, out, |x| x < t),
-            CmpOp::Lte => select(block, bits, out, |x| x <= t),
-            CmpOp::Eq => select(block, bits, out, |x| x == t),
-            CmpOp::Ne => select(block, bits, out, |x| x != t),
-        };
-        let block_gids = &gids[start..start + block.len()];
-        for &j in &selection[..n] {
-            let j = j as usize;
-            // SAFETY: `j < block.len()`: select writes only indices of its input.
-            let (v, g) = unsafe { (*block.get_unchecked(j), *block_gids.get_unchecked(j)) };
-            update(state, g as usize * slots.stride, v, &slots);
-        }
+    if state.len() <= SCRATCH_MAX_SLOTS {
+        let mut scratch = state.to_vec();
+        filter_op::<true>(
+            values,
+            validity,
+            gids,
+            op,
+            threshold,
+            &mut scratch,
+            &slots,
+            groups,
+        )?;
+        state.copy_from_slice(&scratch);
+    } else {
+        check_gids(gids, groups)?;
+        filter_op::<false>(values, validity, gids, op, threshold, state, &slots, groups)?;
     }
     Ok(())
+}
+
+/// [`filter_scatter`] with the comparison `op` compiled in.
+#[allow(clippy::too_many_arguments)]
+fn filter_op<const CHECK: bool>(
+    values: &[f64],
+    validity: Option<&[u8]>,
+    gids: &[i32],
+    op: CmpOp,
+    t: f64,
+    state: &mut [f64],
+    slots: &StatsSlots,
+    groups: usize,
+) -> Result<(), CoreError> {
+    match op {
+        CmpOp::Gt => {
+            filter_scatter::<CHECK, _>(values, validity, gids, |x| x > t, state, slots, groups)
+        }
+        CmpOp::Gte => {
+            filter_scatter::<CHECK, _>(values, validity, gids, |x| x >= t, state, slots, groups)
+        }
+        CmpOp::Lt => {
+            filter_scatter::<CHECK, _>(values, validity, gids, |x| x < t, state, slots, groups)
+        }
+        CmpOp::Lte => {
+            filter_scatter::<CHECK, _>(values, validity, gids, |x| x <= t, state, slots, groups)
+        }
+        CmpOp::Eq => {
+            filter_scatter::<CHECK, _>(values, validity, gids, |x| x == t, state, slots, groups)
+        }
+        CmpOp::Ne => {
+            filter_scatter::<CHECK, _>(values, validity, gids, |x| x != t, state, slots, groups)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -189,26 +315,210 @@ mod tests {
         assert!(st[1].is_nan() && st[2].is_nan() && st[3].is_nan());
     }
 
+    /// compare_f64, a take of values and ids, then grouped_stats_f64: what
+    /// the fused kernel must equal bit for bit.
+    fn filter_then_group(
+        values: &[f64],
+        validity: Option<&[u8]>,
+        gids: &[i32],
+        op: CmpOp,
+        t: f64,
+        state: &mut [f64],
+    ) -> Result<(), CoreError> {
+        let mut sel = vec![0u32; values.len()];
+        let k = crate::compare_f64(values, validity, op, t, &mut sel)?;
+        let v: Vec<f64> = sel[..k].iter().map(|&i| values[i as usize]).collect();
+        let g: Vec<i32> = sel[..k].iter().map(|&i| gids[i as usize]).collect();
+        grouped_stats_f64(&v, &g, state, SLOTS)
+    }
+
+    fn bits(state: &[f64]) -> Vec<u64> {
+        state.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// A state of `len` slots that is not the empty one, so that a write of
+    /// an update (even of -0.0 over 0.0) shows.
+    fn used_state(len: usize) -> Vec<f64> {
+        (0..len).map(|i| (i % 7) as f64 - 3.0).collect()
+    }
+
     #[test]
     fn fused_equals_filter_then_group() {
         let n: usize = 10_000;
         let values: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 / 10.0).collect();
         let gids: Vec<i32> = (0..n).map(|i| ((i * 31) % 50) as i32).collect();
-        let validity: Vec<u8> = (0..n.div_ceil(8)).map(|i| (i * 37 % 256) as u8 | 1).collect();
+        let validity: Vec<u8> = (0..n.div_ceil(8))
+            .map(|i| (i * 37 % 256) as u8 | 1)
+            .collect();
         for op in CmpOp::ALL {
             let mut fused = empty(50);
             filter_grouped_stats_f64(&values, Some(&validity), &gids, op, 90.0, &mut fused, SLOTS)
                 .unwrap();
-            let mut sel = vec![0u32; n];
-            let k = crate::compare_f64(&values, Some(&validity), op, 90.0, &mut sel).unwrap();
-            let v: Vec<f64> = sel[..k].iter().map(|&i| values[i as usize]).collect();
-            let g: Vec<i32> = sel[..k].iter().map(|&i| gids[i as usize]).collect();
             let mut twostep = empty(50);
-            grouped_stats_f64(&v, &g, &mut twostep, SLOTS).unwrap();
+            filter_then_group(&values, Some(&validity), &gids, op, 90.0, &mut twostep).unwrap();
+            assert_eq!(bits(&fused), bits(&twostep), "{op}");
+        }
+    }
+
+    /// Random lengths across chunk edges, NaN, ±0 and ±Infinity in values
+    /// and threshold, with and without nulls, a state under and one over
+    /// SCRATCH_MAX_SLOTS (the two ways the kernel keeps an error atomic).
+    #[test]
+    fn fused_equals_filter_then_group_on_random_columns() {
+        const POOL: [f64; 9] = [
+            f64::NAN,
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1.5,
+            -2.25,
+            90.0,
+            1e300,
+        ];
+        let mut next = crate::test_support::xorshift(0x5eed_f05e);
+        let large = SCRATCH_MAX_SLOTS / SLOTS.stride + 3;
+        for case in 0..600 {
+            let n = next(300) as usize;
+            let groups = if case % 2 == 0 {
+                1 + next(5) as usize
+            } else {
+                large
+            };
+            let values: Vec<f64> = (0..n)
+                .map(|_| match next(3) {
+                    0 => POOL[next(POOL.len() as u64) as usize],
+                    _ => next(200) as f64 / 2.0 - 50.0,
+                })
+                .collect();
+            let gids: Vec<i32> = (0..n).map(|_| next(groups as u64) as i32).collect();
+            let validity: Option<Vec<u8>> =
+                (next(2) == 0).then(|| (0..n.div_ceil(8)).map(|_| next(256) as u8).collect());
+            let t = match next(2) {
+                0 => POOL[next(POOL.len() as u64) as usize],
+                _ => next(200) as f64 / 2.0 - 50.0,
+            };
+            let op = CmpOp::ALL[next(CmpOp::ALL.len() as u64) as usize];
+            let mut fused = empty(groups);
+            filter_grouped_stats_f64(
+                &values,
+                validity.as_deref(),
+                &gids,
+                op,
+                t,
+                &mut fused,
+                SLOTS,
+            )
+            .unwrap();
+            let mut twostep = empty(groups);
+            filter_then_group(&values, validity.as_deref(), &gids, op, t, &mut twostep).unwrap();
             assert_eq!(
-                fused.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-                twostep.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-                "{op}"
+                bits(&fused),
+                bits(&twostep),
+                "case {case}: {n} rows, {op} {t}"
+            );
+        }
+    }
+
+    /// An id out of range in the last chunk (after many chunks were added),
+    /// in a selected row and in an unselected one, fails as grouped_stats_f64
+    /// does on the same ids and leaves every slot untouched; state sizes on
+    /// both sides of SCRATCH_MAX_SLOTS and at it, one with a slot past the
+    /// last whole group.
+    #[test]
+    fn bad_id_in_last_chunk_leaves_state_untouched() {
+        let n = 1000; // 15 whole chunks and 40 rows
+        for len in [
+            200,
+            SCRATCH_MAX_SLOTS - 1,
+            SCRATCH_MAX_SLOTS,
+            SCRATCH_MAX_SLOTS + 1,
+            SCRATCH_MAX_SLOTS + 4,
+            4 * SCRATCH_MAX_SLOTS,
+        ] {
+            let groups = len / SLOTS.stride;
+            let values: Vec<f64> = (0..n).map(|i| (i % 100) as f64).collect();
+            let gids: Vec<i32> = (0..n).map(|i| (i % groups) as i32).collect();
+            let validity = vec![0xefu8; n.div_ceil(8)];
+            // Under `> 80`, rows 998 and 999 are selected, row 996 is null
+            // and row 970 (value 70) fails; the ids are just past the
+            // state, negative and the extremes.
+            for (row, bad) in [
+                (998, groups as i32),
+                (996, -1),
+                (970, i32::MAX),
+                (999, i32::MIN),
+            ] {
+                let mut ids = gids.clone();
+                ids[row] = bad;
+                let before = used_state(len);
+                let mut st = before.clone();
+                let got = filter_grouped_stats_f64(
+                    &values,
+                    Some(&validity),
+                    &ids,
+                    CmpOp::Gt,
+                    80.0,
+                    &mut st,
+                    SLOTS,
+                );
+                let expected = grouped_stats_f64(&values, &ids, &mut before.clone(), SLOTS);
+                assert_eq!(
+                    got,
+                    Err(CoreError::GroupOutOfRange {
+                        row,
+                        gid: bad,
+                        groups
+                    }),
+                    "{len} slots"
+                );
+                assert_eq!(got, expected, "{len} slots");
+                assert_eq!(
+                    bits(&st),
+                    bits(&before),
+                    "{len} slots, id {bad} at row {row}"
+                );
+            }
+            // The first bad id is the one named, and the same ids in range
+            // add exactly what the two-step path adds.
+            let mut ids = gids.clone();
+            ids[3] = -5;
+            ids[900] = -6;
+            let mut st = used_state(len);
+            assert_eq!(
+                filter_grouped_stats_f64(&values, None, &ids, CmpOp::Lt, 10.0, &mut st, SLOTS),
+                Err(CoreError::GroupOutOfRange {
+                    row: 3,
+                    gid: -5,
+                    groups
+                })
+            );
+            let mut fused = used_state(len);
+            filter_grouped_stats_f64(
+                &values,
+                Some(&validity),
+                &gids,
+                CmpOp::Gt,
+                80.0,
+                &mut fused,
+                SLOTS,
+            )
+            .unwrap();
+            let mut twostep = used_state(len);
+            filter_then_group(
+                &values,
+                Some(&validity),
+                &gids,
+                CmpOp::Gt,
+                80.0,
+                &mut twostep,
+            )
+            .unwrap();
+            assert_eq!(bits(&fused), bits(&twostep), "{len} slots");
+            assert_ne!(
+                bits(&fused),
+                bits(&used_state(len)),
+                "{len} slots: rows were added"
             );
         }
     }
