@@ -262,7 +262,7 @@ export class CsvSource extends Source<Options> {
       reported = Math.max(reported, covered);
     };
     await using file = await InputFile.open(split.path);
-    const input = new CsvInput(file, this.chunkSize, ctx.signal, (_, endOffset) => report(endOffset), from);
+    const input = new CsvInput(file, this.chunkSize, ctx.signal, (_, endOffset) => report(endOffset), from, true);
     input.cursor.line = startLine;
     const extent = (start: number): SplitExtent => {
       if (Number.isFinite(nominal.end)) report(nominal.end); // the split is done with its range
