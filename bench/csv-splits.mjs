@@ -8,7 +8,10 @@
 // run npm run bench:parsers once to write it)
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { selectKernels, testPlanContext, testStageContext } from '../dist/index.js';
+// tsc's modules one by one, not the bundled package entry: this bench also needs modules the entry
+// does not export, and they must be the same module instances (scripts/bundle.mjs).
+import { selectKernels } from '../dist/kernels/index.js';
+import { testPlanContext, testStageContext } from '../dist/testing/context.js';
 import { CsvSource } from '../dist/stages/sources/csv.js';
 import { printRows, writeResult } from './lib/tiny.mjs';
 

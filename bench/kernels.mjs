@@ -9,7 +9,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
-import { Pipeline, jsKernels, selectKernels } from '../dist/index.js';
+// tsc's modules one by one, not the bundled package entry: this bench also needs modules the entry
+// does not export, and they must be the same module instances (scripts/bundle.mjs).
+import { jsKernels, selectKernels } from '../dist/kernels/index.js';
+import { Pipeline } from '../dist/runtime/pipeline.js';
 import { PairTable } from '../dist/stages/transforms/aggregate/hash.js';
 import { benchEnvironment } from './lib/env.mjs';
 import { printRows, writeResult } from './lib/tiny.mjs';

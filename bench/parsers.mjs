@@ -13,7 +13,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { jsKernels, Pipeline, selectKernels } from '../dist/index.js';
+// tsc's modules one by one, not the bundled package entry: this bench also needs modules the entry
+// does not export, and they must be the same module instances (scripts/bundle.mjs).
+import { jsKernels, selectKernels } from '../dist/kernels/index.js';
+import { Pipeline } from '../dist/runtime/pipeline.js';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const argValue = (name, fallback) => {

@@ -5,7 +5,12 @@
 // directly vs through processBatchWithPolicy with the default and with a non-default policy.
 // Usage: npm run bench -- --suite policy-overhead   (needs dist/: npx tsc -p .)
 import { Bench } from 'tinybench';
-import { Pipeline, processBatchWithPolicy, DEFAULT_POLICY, selectKernels } from '../dist/index.js';
+// tsc's modules one by one, not the bundled package entry: this bench also needs modules the entry
+// does not export, and they must be the same module instances (scripts/bundle.mjs).
+import { DEFAULT_POLICY } from '../dist/flow/outcome.js';
+import { processBatchWithPolicy } from '../dist/flow/policy.js';
+import { selectKernels } from '../dist/kernels/index.js';
+import { Pipeline } from '../dist/runtime/pipeline.js';
 import { testStageContext } from '../dist/testing/context.js';
 import { printRows, tinybenchRows, writeResult } from './lib/tiny.mjs';
 

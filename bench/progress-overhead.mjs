@@ -10,7 +10,9 @@
 // with the batches.
 // Usage: npm run bench -- --suite progress-overhead [--rows N] [--pairs N]
 import { createWriteStream } from 'node:fs';
-import { Pipeline } from '../dist/index.js';
+// tsc's modules one by one, not the bundled package entry: this bench also needs modules the entry
+// does not export, and they must be the same module instances (scripts/bundle.mjs).
+import { Pipeline } from '../dist/runtime/pipeline.js';
 import { Progress } from '../dist/observe/progress.js';
 import { logger } from '../dist/observe/logger.js';
 import { printRows, writeResult } from './lib/tiny.mjs';

@@ -11,10 +11,12 @@ export function snapshotBuild(root, dir) {
   const commit = execSync('git rev-parse --short HEAD', { cwd: root, encoding: 'utf8' }).trim();
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  execSync(`git archive HEAD src native tsconfig.json package.json | tar -x -C '${dir}'`, { cwd: root, stdio: 'inherit' });
+  execSync(`git archive HEAD src native scripts tsconfig.json package.json | tar -x -C '${dir}'`, { cwd: root, stdio: 'inherit' });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   for (const f of readdirSync(join(root, 'native')).filter((n) => n.endsWith('.node'))) copyFileSync(join(root, 'native', f), join(dir, 'native', f));
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'inherit' });
+  // As `npm run build` does: the CLI, the package entry and the worker module from the bundle.
+  if (existsSync(join(dir, 'scripts', 'bundle.mjs'))) execFileSync(process.execPath, [join(dir, 'scripts', 'bundle.mjs')], { cwd: dir, stdio: 'inherit' });
   const cli = join(dir, 'dist', 'cli', 'main.js');
   if (!existsSync(cli)) throw new Error(`snapshot build wrote no ${cli}`);
   return { cli, commit };
