@@ -32,18 +32,81 @@ impl StatsSlots {
     }
 }
 
-/// Checks that every group id is in `0..groups`.
-fn check_gids(gids: &[i32], groups: usize) -> Result<(), CoreError> {
-    let (lo, hi) = gids
-        .iter()
-        .fold((i32::MAX, i32::MIN), |(lo, hi), &g| (lo.min(g), hi.max(g)));
-    if !gids.is_empty() && (lo < 0 || hi as usize >= groups) {
-        let (row, &gid) = gids
-            .iter()
-            .enumerate()
-            .find(|&(_, &g)| g < 0 || g as usize >= groups)
-            .expect("an id out of range was seen");
-        return Err(CoreError::GroupOutOfRange { row, gid, groups });
+/// Checks that every group id is in `0..groups`, naming the first one
+/// outside.
+pub(crate) fn check_gids(gids: &[i32], groups: usize) -> Result<(), CoreError> {
+    match first_bad_gid(gids, groups) {
+        Some((row, gid)) => Err(CoreError::GroupOutOfRange { row, gid, groups }),
+        None => Ok(()),
+    }
+}
+
+/// The first id of `gids` outside `0..groups`, with its index.
+#[inline(always)]
+fn first_bad_gid(gids: &[i32], groups: usize) -> Option<(usize, i32)> {
+    // As u32 a negative id is >= 2^31 >= limit: one unsigned compare per id.
+    let limit = groups.min(1 << 31) as u32;
+    let bad = gids.iter().fold(false, |bad, &g| bad | (g as u32 >= limit));
+    if !bad {
+        return None;
+    }
+    gids.iter()
+        .position(|&g| g as u32 >= limit)
+        .map(|i| (i, gids[i]))
+}
+
+/// Rows per chunk of the one-pass kernels: ids checked 64 at a time while
+/// they are in L1, one `u64` of the fused kernel's selection mask, and one
+/// `u64` of a validity bitmap (a chunk starts on a bitmap byte).
+pub(crate) const CHUNK: usize = 64;
+
+/// The largest state (in f64 slots, 64 KiB) a kernel accumulates into a
+/// scratch copy. Checking each chunk's ids as it goes saves a whole pass over
+/// `gids`, but a bad id is then found after earlier chunks were added: into a
+/// scratch copy, dropped on error, so the state is still untouched. A larger
+/// state would cost more to copy than the pass it saves on a batch, so its
+/// ids are checked up front instead.
+pub(crate) const SCRATCH_MAX_SLOTS: usize = 64 * 1024 / 8;
+
+/// Runs a kernel's pass so that an error leaves `state` untouched: for a
+/// small state, `checked` (which checks each chunk's ids before adding it)
+/// into a scratch copy kept only on success; otherwise the ids are checked
+/// up front and `unchecked` adds into `state` directly.
+#[inline(always)]
+pub(crate) fn all_or_nothing(
+    state: &mut [f64],
+    gids: &[i32],
+    groups: usize,
+    checked: impl FnOnce(&mut [f64]) -> Result<(), CoreError>,
+    unchecked: impl FnOnce(&mut [f64]) -> Result<(), CoreError>,
+) -> Result<(), CoreError> {
+    if state.len() <= SCRATCH_MAX_SLOTS {
+        let mut scratch = state.to_vec();
+        checked(&mut scratch)?;
+        state.copy_from_slice(&scratch);
+    } else {
+        check_gids(gids, groups)?;
+        unchecked(state)?;
+    }
+    Ok(())
+}
+
+/// Checks one chunk's ids (rows `start..`) when `CHECK`; the one-pass
+/// kernels call it before adding the chunk.
+#[inline(always)]
+pub(crate) fn check_chunk<const CHECK: bool>(
+    gids: &[i32],
+    start: usize,
+    groups: usize,
+) -> Result<(), CoreError> {
+    if CHECK {
+        if let Some((j, gid)) = first_bad_gid(gids, groups) {
+            return Err(CoreError::GroupOutOfRange {
+                row: start + j,
+                gid,
+                groups,
+            });
+        }
     }
     Ok(())
 }
@@ -86,8 +149,8 @@ fn update(state: &mut [f64], base: usize, v: f64, s: &StatsSlots) {
 /// # Errors
 /// [`CoreError::LengthMismatch`] when `gids` and `values` differ in length,
 /// [`CoreError::BadSlots`] for a slot outside the stride,
-/// [`CoreError::GroupOutOfRange`] for an id outside the state (checked
-/// before anything is written).
+/// [`CoreError::GroupOutOfRange`] for an id outside the state; an error
+/// leaves `state` untouched.
 pub fn grouped_stats_f64(
     values: &[f64],
     gids: &[i32],
@@ -96,24 +159,33 @@ pub fn grouped_stats_f64(
 ) -> Result<(), CoreError> {
     check_lengths(values, gids)?;
     let groups = slots.check(state.len())?;
-    check_gids(gids, groups)?;
-    for (&v, &g) in values.iter().zip(gids) {
-        update(state, g as usize * slots.stride, v, &slots);
+    all_or_nothing(
+        state,
+        gids,
+        groups,
+        |st| scatter_all::<true>(values, gids, st, &slots, groups),
+        |st| scatter_all::<false>(values, gids, st, &slots, groups),
+    )
+}
+
+/// Every row added, chunk by chunk, each chunk's ids checked first when
+/// `CHECK`.
+#[inline(always)]
+fn scatter_all<const CHECK: bool>(
+    values: &[f64],
+    gids: &[i32],
+    state: &mut [f64],
+    slots: &StatsSlots,
+    groups: usize,
+) -> Result<(), CoreError> {
+    for (c, (chunk, chunk_gids)) in values.chunks(CHUNK).zip(gids.chunks(CHUNK)).enumerate() {
+        check_chunk::<CHECK>(chunk_gids, c * CHUNK, groups)?;
+        for (&v, &g) in chunk.iter().zip(chunk_gids) {
+            update(state, g as usize * slots.stride, v, slots);
+        }
     }
     Ok(())
 }
-
-/// Rows per chunk of the fused kernel: one `u64` of the selection mask, and
-/// one `u64` of the validity bitmap (a chunk starts on a bitmap byte).
-const CHUNK: usize = 64;
-
-/// The largest state (in f64 slots, 64 KiB) the fused kernel accumulates into
-/// a scratch copy. Checking each chunk's ids as it goes saves a whole pass
-/// over `gids`, but a bad id is then found after earlier chunks were added:
-/// into a scratch copy, dropped on error, so the state is still untouched. A
-/// larger state would cost more to copy than the pass it saves on a batch, so
-/// its ids are checked up front instead.
-pub(crate) const SCRATCH_MAX_SLOTS: usize = 64 * 1024 / 8;
 
 /// The rows of a chunk that pass `pred`, as bit `j` for row `j`. The
 /// comparisons go to a byte per row (a vectorised compare and pack), then
@@ -154,20 +226,6 @@ fn valid_mask(validity: Option<&[u8]>, start: usize) -> u64 {
     }
 }
 
-/// The first id of `gids` outside `0..groups`, with its index.
-#[inline(always)]
-fn first_bad_gid(gids: &[i32], groups: usize) -> Option<(usize, i32)> {
-    // As u32 a negative id is >= 2^31 >= limit: one unsigned compare per id.
-    let limit = groups.min(1 << 31) as u32;
-    let bad = gids.iter().fold(false, |bad, &g| bad | (g as u32 >= limit));
-    if !bad {
-        return None;
-    }
-    gids.iter()
-        .position(|&g| g as u32 >= limit)
-        .map(|i| (i, gids[i]))
-}
-
 /// The fused kernel's one pass: per chunk of 64 rows, the ids checked (when
 /// `CHECK`), the pass mask of the values ANDed with the validity, then an
 /// update per set bit, lowest first, so rows are added in row order.
@@ -183,15 +241,7 @@ fn filter_scatter<const CHECK: bool, P: Fn(f64) -> bool>(
 ) -> Result<(), CoreError> {
     for (c, (chunk, chunk_gids)) in values.chunks(CHUNK).zip(gids.chunks(CHUNK)).enumerate() {
         let start = c * CHUNK;
-        if CHECK {
-            if let Some((j, gid)) = first_bad_gid(chunk_gids, groups) {
-                return Err(CoreError::GroupOutOfRange {
-                    row: start + j,
-                    gid,
-                    groups,
-                });
-            }
-        }
+        check_chunk::<CHECK>(chunk_gids, start, groups)?;
         let mut m = pass_mask(chunk, &pred) & valid_mask(validity, start);
         while m != 0 {
             let j = m.trailing_zeros() as usize;
@@ -229,24 +279,13 @@ pub fn filter_grouped_stats_f64(
     check_lengths(values, gids)?;
     check_column(values.len(), validity)?;
     let groups = slots.check(state.len())?;
-    if state.len() <= SCRATCH_MAX_SLOTS {
-        let mut scratch = state.to_vec();
-        filter_op::<true>(
-            values,
-            validity,
-            gids,
-            op,
-            threshold,
-            &mut scratch,
-            &slots,
-            groups,
-        )?;
-        state.copy_from_slice(&scratch);
-    } else {
-        check_gids(gids, groups)?;
-        filter_op::<false>(values, validity, gids, op, threshold, state, &slots, groups)?;
-    }
-    Ok(())
+    all_or_nothing(
+        state,
+        gids,
+        groups,
+        |st| filter_op::<true>(values, validity, gids, op, threshold, st, &slots, groups),
+        |st| filter_op::<false>(values, validity, gids, op, threshold, st, &slots, groups),
+    )
 }
 
 /// [`filter_scatter`] with the comparison `op` compiled in.
@@ -462,7 +501,13 @@ mod tests {
                     &mut st,
                     SLOTS,
                 );
-                let expected = grouped_stats_f64(&values, &ids, &mut before.clone(), SLOTS);
+                let mut unfused = before.clone();
+                let expected = grouped_stats_f64(&values, &ids, &mut unfused, SLOTS);
+                assert_eq!(
+                    bits(&unfused),
+                    bits(&before),
+                    "grouped_stats_f64, {len} slots"
+                );
                 assert_eq!(
                     got,
                     Err(CoreError::GroupOutOfRange {
@@ -520,6 +565,45 @@ mod tests {
                 bits(&used_state(len)),
                 "{len} slots: rows were added"
             );
+        }
+    }
+
+    /// grouped_stats_f64 against the update rule written out row by row, on
+    /// lengths across chunk edges and a state under and over
+    /// SCRATCH_MAX_SLOTS.
+    #[test]
+    fn grouped_equals_row_by_row() {
+        let mut next = crate::test_support::xorshift(0x0dd_5eed);
+        for case in 0..200 {
+            let n = next(300) as usize;
+            let groups = if case % 2 == 0 {
+                1 + next(5) as usize
+            } else {
+                SCRATCH_MAX_SLOTS
+            };
+            let values: Vec<f64> = (0..n)
+                .map(|_| match next(8) {
+                    0 => f64::NAN,
+                    1 => -0.0,
+                    _ => next(200) as f64 / 4.0 - 25.0,
+                })
+                .collect();
+            let gids: Vec<i32> = (0..n).map(|_| next(groups as u64) as i32).collect();
+            let mut expected = empty(groups);
+            for (&v, &g) in values.iter().zip(&gids) {
+                let s = &mut expected[g as usize * 4..][..4];
+                s[0] += 1.0;
+                s[1] += v;
+                if v < s[2] || v.is_nan() {
+                    s[2] = v;
+                }
+                if v > s[3] || v.is_nan() {
+                    s[3] = v;
+                }
+            }
+            let mut st = empty(groups);
+            grouped_stats_f64(&values, &gids, &mut st, SLOTS).unwrap();
+            assert_eq!(bits(&st), bits(&expected), "case {case}: {n} rows");
         }
     }
 

@@ -13,6 +13,7 @@
 //!   `sum_hi` (the exact sum is hi·2^32 + lo), min/max stored as the value's
 //!   bits in the slot, never through a float operation.
 
+use crate::group::{all_or_nothing, check_chunk, CHUNK};
 use crate::{check_column, CoreError};
 
 /// Slots of the one value column within a group's `stride` slots; `None`
@@ -54,7 +55,7 @@ fn check_args(
     gids: &[i32],
     state_len: usize,
     slots: &TypedSlots,
-) -> Result<(), CoreError> {
+) -> Result<usize, CoreError> {
     if gids.len() != rows {
         return Err(CoreError::LengthMismatch {
             arg: "gids",
@@ -63,64 +64,55 @@ fn check_args(
         });
     }
     check_column(rows, validity)?;
-    let groups = slots.check(state_len)?;
-    check_gids(gids, groups)
-}
-
-/// Every group id in `0..groups` (the first one outside named).
-pub(crate) fn check_gids(gids: &[i32], groups: usize) -> Result<(), CoreError> {
-    let bad = gids
-        .iter()
-        .fold(false, |bad, &g| bad | (g < 0 || g as usize >= groups));
-    if bad {
-        let (row, &gid) = gids
-            .iter()
-            .enumerate()
-            .find(|&(_, &g)| g < 0 || g as usize >= groups)
-            .expect("an id out of range was seen");
-        return Err(CoreError::GroupOutOfRange { row, gid, groups });
-    }
-    Ok(())
+    slots.check(state_len)
 }
 
 /// The shared row loop: counts rows and nulls, and calls `valid(state, base,
 /// row)` for each valid row. Monomorphised per value type, so the closure
-/// inlines.
+/// inlines. Goes 64 rows at a time, each chunk's ids checked first when
+/// `CHECK` (see [`all_or_nothing`]).
 #[inline(always)]
-fn scatter<F: FnMut(&mut [f64], usize, usize)>(
+fn scatter<const CHECK: bool, F: FnMut(&mut [f64], usize, usize)>(
     rows: usize,
     validity: Option<&[u8]>,
     gids: &[i32],
     state: &mut [f64],
     slots: &TypedSlots,
+    groups: usize,
     mut valid: F,
-) {
+) -> Result<(), CoreError> {
     let stride = slots.stride;
-    // SAFETY (every unchecked access below): callers checked `gids.len() ==
-    // rows`, every gid in `0..state.len() / stride` and every slot < stride.
-    for i in 0..rows {
-        let base = unsafe { *gids.get_unchecked(i) } as usize * stride;
-        if let Some(r) = slots.rows {
-            unsafe { *state.get_unchecked_mut(base + r) += 1.0 };
-        }
-        if let Some(bits) = validity {
-            if bits[i >> 3] & (1 << (i & 7)) == 0 {
-                if let Some(o) = slots.nulls {
-                    unsafe { *state.get_unchecked_mut(base + o) += 1.0 };
-                }
-                continue;
+    for start in (0..rows).step_by(CHUNK) {
+        let end = rows.min(start + CHUNK);
+        check_chunk::<CHECK>(&gids[start..end], start, groups)?;
+        // SAFETY (every unchecked access below): callers checked `gids.len()
+        // == rows` and every slot < stride; this chunk's ids are in
+        // `0..state.len() / stride`, checked above or up front.
+        for i in start..end {
+            let base = unsafe { *gids.get_unchecked(i) } as usize * stride;
+            if let Some(r) = slots.rows {
+                unsafe { *state.get_unchecked_mut(base + r) += 1.0 };
             }
+            if let Some(bits) = validity {
+                if bits[i >> 3] & (1 << (i & 7)) == 0 {
+                    if let Some(o) = slots.nulls {
+                        unsafe { *state.get_unchecked_mut(base + o) += 1.0 };
+                    }
+                    continue;
+                }
+            }
+            valid(state, base, i);
         }
-        valid(state, base, i);
     }
+    Ok(())
 }
 
 /// Row count, null count, sum, min and max of a float64 column with nulls.
 ///
 /// # Errors
 /// [`CoreError::LengthMismatch`], [`CoreError::ValidityTooShort`],
-/// [`CoreError::BadSlots`], [`CoreError::GroupOutOfRange`] — all before
-/// anything is written.
+/// [`CoreError::BadSlots`], [`CoreError::GroupOutOfRange`]; an error leaves
+/// `state` untouched.
 pub fn grouped_stats_valid_f64(
     values: &[f64],
     validity: Option<&[u8]>,
@@ -128,36 +120,35 @@ pub fn grouped_stats_valid_f64(
     state: &mut [f64],
     slots: TypedSlots,
 ) -> Result<(), CoreError> {
-    check_args(values.len(), validity, gids, state.len(), &slots)?;
+    let groups = check_args(values.len(), validity, gids, state.len(), &slots)?;
     let (sum, min, max) = (slots.sum, slots.min, slots.max);
-    scatter(
-        values.len(),
-        validity,
-        gids,
-        state,
-        &slots,
-        |st, base, i| {
-            let v = unsafe { *values.get_unchecked(i) };
-            unsafe {
-                if let Some(o) = sum {
-                    *st.get_unchecked_mut(base + o) += v;
-                }
-                if let Some(o) = min {
-                    let m = st.get_unchecked_mut(base + o);
-                    if v < *m || v.is_nan() {
-                        *m = v;
-                    }
-                }
-                if let Some(o) = max {
-                    let m = st.get_unchecked_mut(base + o);
-                    if v > *m || v.is_nan() {
-                        *m = v;
-                    }
+    let add = |st: &mut [f64], base: usize, i: usize| {
+        let v = unsafe { *values.get_unchecked(i) };
+        unsafe {
+            if let Some(o) = sum {
+                *st.get_unchecked_mut(base + o) += v;
+            }
+            if let Some(o) = min {
+                let m = st.get_unchecked_mut(base + o);
+                if v < *m || v.is_nan() {
+                    *m = v;
                 }
             }
-        },
-    );
-    Ok(())
+            if let Some(o) = max {
+                let m = st.get_unchecked_mut(base + o);
+                if v > *m || v.is_nan() {
+                    *m = v;
+                }
+            }
+        }
+    };
+    all_or_nothing(
+        state,
+        gids,
+        groups,
+        |st| scatter::<true, _>(values.len(), validity, gids, st, &slots, groups, add),
+        |st| scatter::<false, _>(values.len(), validity, gids, st, &slots, groups, add),
+    )
 }
 
 /// Row count, null count, exact sum (in one slot), min and max of an int32
@@ -173,36 +164,35 @@ pub fn grouped_stats_i32(
     state: &mut [f64],
     slots: TypedSlots,
 ) -> Result<(), CoreError> {
-    check_args(values.len(), validity, gids, state.len(), &slots)?;
+    let groups = check_args(values.len(), validity, gids, state.len(), &slots)?;
     let (sum, min, max) = (slots.sum, slots.min, slots.max);
-    scatter(
-        values.len(),
-        validity,
-        gids,
-        state,
-        &slots,
-        |st, base, i| {
-            let v = f64::from(unsafe { *values.get_unchecked(i) });
-            unsafe {
-                if let Some(o) = sum {
-                    *st.get_unchecked_mut(base + o) += v;
-                }
-                if let Some(o) = min {
-                    let m = st.get_unchecked_mut(base + o);
-                    if v < *m {
-                        *m = v;
-                    }
-                }
-                if let Some(o) = max {
-                    let m = st.get_unchecked_mut(base + o);
-                    if v > *m {
-                        *m = v;
-                    }
+    let add = |st: &mut [f64], base: usize, i: usize| {
+        let v = f64::from(unsafe { *values.get_unchecked(i) });
+        unsafe {
+            if let Some(o) = sum {
+                *st.get_unchecked_mut(base + o) += v;
+            }
+            if let Some(o) = min {
+                let m = st.get_unchecked_mut(base + o);
+                if v < *m {
+                    *m = v;
                 }
             }
-        },
-    );
-    Ok(())
+            if let Some(o) = max {
+                let m = st.get_unchecked_mut(base + o);
+                if v > *m {
+                    *m = v;
+                }
+            }
+        }
+    };
+    all_or_nothing(
+        state,
+        gids,
+        groups,
+        |st| scatter::<true, _>(values.len(), validity, gids, st, &slots, groups, add),
+        |st| scatter::<false, _>(values.len(), validity, gids, st, &slots, groups, add),
+    )
 }
 
 /// Row count, null count, exact sum as (low words, high words), min and max
@@ -218,47 +208,47 @@ pub fn grouped_stats_i64(
     state: &mut [f64],
     slots: TypedSlots,
 ) -> Result<(), CoreError> {
-    check_args(values.len(), validity, gids, state.len(), &slots)?;
+    let groups = check_args(values.len(), validity, gids, state.len(), &slots)?;
     let (lo, hi, min, max) = (slots.sum, slots.sum_hi, slots.min, slots.max);
-    scatter(
-        values.len(),
-        validity,
-        gids,
-        state,
-        &slots,
-        |st, base, i| {
-            let v = unsafe { *values.get_unchecked(i) };
-            unsafe {
-                if let Some(o) = lo {
-                    *st.get_unchecked_mut(base + o) += f64::from(v as u32);
-                }
-                if let Some(o) = hi {
-                    *st.get_unchecked_mut(base + o) += f64::from((v >> 32) as i32);
-                }
-                // Word slots hold an i64's bits: read and written as integers so
-                // that no float load or store can touch a NaN-looking pattern.
-                let words = st.as_mut_ptr().cast::<i64>();
-                if let Some(o) = min {
-                    let m = words.add(base + o);
-                    if v < *m {
-                        *m = v;
-                    }
-                }
-                if let Some(o) = max {
-                    let m = words.add(base + o);
-                    if v > *m {
-                        *m = v;
-                    }
+    let add = |st: &mut [f64], base: usize, i: usize| {
+        let v = unsafe { *values.get_unchecked(i) };
+        unsafe {
+            if let Some(o) = lo {
+                *st.get_unchecked_mut(base + o) += f64::from(v as u32);
+            }
+            if let Some(o) = hi {
+                *st.get_unchecked_mut(base + o) += f64::from((v >> 32) as i32);
+            }
+            // Word slots hold an i64's bits: read and written as integers so
+            // that no float load or store can touch a NaN-looking pattern.
+            let words = st.as_mut_ptr().cast::<i64>();
+            if let Some(o) = min {
+                let m = words.add(base + o);
+                if v < *m {
+                    *m = v;
                 }
             }
-        },
-    );
-    Ok(())
+            if let Some(o) = max {
+                let m = words.add(base + o);
+                if v > *m {
+                    *m = v;
+                }
+            }
+        }
+    };
+    all_or_nothing(
+        state,
+        gids,
+        groups,
+        |st| scatter::<true, _>(values.len(), validity, gids, st, &slots, groups, add),
+        |st| scatter::<false, _>(values.len(), validity, gids, st, &slots, groups, add),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::group::SCRATCH_MAX_SLOTS;
 
     const SLOTS: TypedSlots = TypedSlots {
         stride: 6,
@@ -322,6 +312,96 @@ mod tests {
         assert_eq!(hi * (1 << 32) + lo, exact);
         let words: Vec<i64> = st.iter().map(|x| x.to_bits() as i64).collect();
         assert_eq!((words[4], words[5]), (i64::MIN + 1, i64::MAX));
+    }
+
+    /// One of the three kernels on `vals` (as f64, i32 or i64).
+    fn run(
+        kernel: usize,
+        vals: &[i64],
+        validity: Option<&[u8]>,
+        gids: &[i32],
+        st: &mut [f64],
+    ) -> Result<(), CoreError> {
+        match kernel {
+            0 => {
+                let v: Vec<f64> = vals.iter().map(|&x| x as f64 / 8.0).collect();
+                let slots = TypedSlots {
+                    sum_hi: None,
+                    ..SLOTS
+                };
+                grouped_stats_valid_f64(&v, validity, gids, st, slots)
+            }
+            1 => {
+                let v: Vec<i32> = vals.iter().map(|&x| x as i32).collect();
+                grouped_stats_i32(&v, validity, gids, st, SLOTS)
+            }
+            _ => grouped_stats_i64(vals, validity, gids, st, SLOTS),
+        }
+    }
+
+    fn bits(st: &[f64]) -> Vec<u64> {
+        st.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// A whole column at once equals the same rows one call each (so no
+    /// chunk edge in any call), on a state under and one over
+    /// SCRATCH_MAX_SLOTS.
+    #[test]
+    fn whole_column_equals_row_by_row() {
+        let mut next = crate::test_support::xorshift(0x7e57_ed00);
+        let n: usize = 1000;
+        for groups in [7, SCRATCH_MAX_SLOTS / SLOTS.stride + 5] {
+            let vals: Vec<i64> = (0..n).map(|_| next(1 << 40) as i64 - (1 << 39)).collect();
+            let gids: Vec<i32> = (0..n).map(|_| next(groups as u64) as i32).collect();
+            let validity: Vec<u8> = (0..n.div_ceil(8)).map(|_| next(256) as u8).collect();
+            for kernel in 0..3 {
+                let mut whole = empty_f64(groups);
+                run(kernel, &vals, Some(&validity), &gids, &mut whole).unwrap();
+                let mut rows = empty_f64(groups);
+                for i in 0..n {
+                    let bit = [(validity[i / 8] >> (i % 8)) & 1];
+                    run(kernel, &vals[i..=i], Some(&bit), &gids[i..=i], &mut rows).unwrap();
+                }
+                assert_eq!(
+                    bits(&whole),
+                    bits(&rows),
+                    "kernel {kernel}, {groups} groups"
+                );
+            }
+        }
+    }
+
+    /// An id out of range in the last chunk, in a valid row and in a null
+    /// one, fails and leaves every slot untouched, on states on both sides of
+    /// SCRATCH_MAX_SLOTS and at it.
+    #[test]
+    fn bad_id_in_last_chunk_leaves_state_untouched() {
+        let n: usize = 1000;
+        let vals: Vec<i64> = (0..n as i64).map(|i| i * 3 - 700).collect();
+        let validity = vec![0x7fu8; n.div_ceil(8)]; // row 999 null
+        for len in [
+            60,
+            SCRATCH_MAX_SLOTS - 1,
+            SCRATCH_MAX_SLOTS,
+            SCRATCH_MAX_SLOTS + 1,
+            3 * SCRATCH_MAX_SLOTS,
+        ] {
+            let groups = len / SLOTS.stride;
+            for (row, gid) in [(998, groups as i32), (999, -1), (997, i32::MIN)] {
+                let mut gids: Vec<i32> = (0..n).map(|i| (i % groups) as i32).collect();
+                gids[row] = gid;
+                for kernel in 0..3 {
+                    let before: Vec<f64> = (0..len).map(|i| (i % 5) as f64 + 0.5).collect();
+                    let mut st = before.clone();
+                    assert_eq!(
+                        run(kernel, &vals, Some(&validity), &gids, &mut st),
+                        Err(CoreError::GroupOutOfRange { row, gid, groups }),
+                        "kernel {kernel}, {len} slots"
+                    );
+                    assert_eq!(bits(&st), bits(&before), "kernel {kernel}, {len} slots");
+                }
+            }
+        }
     }
 
     #[test]
