@@ -6,10 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import type { Logger, LevelWithSilent } from 'pino';
 
 // pino-pretty is only needed on a terminal; loaded on demand it spares every other run ~50 ms.
 const requirePretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+// pino itself (~30 CommonJS files, 20-35 ms) on the first logger: a pool worker imports this module
+// (through the kernels' warnings) but logs nothing, and each worker would pay for it at start.
+let pinoModule: typeof import('pino') | undefined;
+const pinoLib = (): typeof import('pino') => (pinoModule ??= createRequire(import.meta.url)('pino') as typeof import('pino'));
 
 export type { Logger } from 'pino';
 
@@ -29,6 +33,7 @@ export interface LoggerOptions {
  * run must not lose its last lines to a buffer.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const { pino } = pinoLib();
   const level = options.level ?? 'info';
   // Level names rather than numbers: the lines are read by people and by grep as often as by tools.
   const base = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
