@@ -55,25 +55,25 @@ fn first_bad_gid(gids: &[i32], groups: usize) -> Option<(usize, i32)> {
         .map(|i| (i, gids[i]))
 }
 
-/// Rows per chunk of the one-pass kernels: ids checked 64 at a time while
-/// they are in L1, one `u64` of the fused kernel's selection mask, and one
-/// `u64` of a validity bitmap (a chunk starts on a bitmap byte).
-pub(crate) const CHUNK: usize = 64;
+/// Rows per chunk of the fused kernel: ids checked 64 at a time while they
+/// are in L1, one `u64` of the selection mask, and one `u64` of the validity
+/// bitmap (a chunk starts on a bitmap byte).
+const CHUNK: usize = 64;
 
-/// The largest state (in f64 slots, 64 KiB) a kernel accumulates into a
-/// scratch copy. Checking each chunk's ids as it goes saves a whole pass over
+/// The largest state (in f64 slots, 64 KiB) the fused kernel accumulates
+/// into a scratch copy. Checking each chunk's ids as it goes saves a whole pass over
 /// `gids`, but a bad id is then found after earlier chunks were added: into a
 /// scratch copy, dropped on error, so the state is still untouched. A larger
 /// state would cost more to copy than the pass it saves on a batch, so its
 /// ids are checked up front instead.
 pub(crate) const SCRATCH_MAX_SLOTS: usize = 64 * 1024 / 8;
 
-/// Runs a kernel's pass so that an error leaves `state` untouched: for a
+/// Runs the fused kernel's pass so that an error leaves `state` untouched: for a
 /// small state, `checked` (which checks each chunk's ids before adding it)
 /// into a scratch copy kept only on success; otherwise the ids are checked
 /// up front and `unchecked` adds into `state` directly.
 #[inline(always)]
-pub(crate) fn all_or_nothing(
+fn all_or_nothing(
     state: &mut [f64],
     gids: &[i32],
     groups: usize,
@@ -91,10 +91,10 @@ pub(crate) fn all_or_nothing(
     Ok(())
 }
 
-/// Checks one chunk's ids (rows `start..`) when `CHECK`; the one-pass
-/// kernels call it before adding the chunk.
+/// Checks one chunk's ids (rows `start..`) when `CHECK`, before the chunk
+/// is added.
 #[inline(always)]
-pub(crate) fn check_chunk<const CHECK: bool>(
+fn check_chunk<const CHECK: bool>(
     gids: &[i32],
     start: usize,
     groups: usize,
@@ -159,30 +159,12 @@ pub fn grouped_stats_f64(
 ) -> Result<(), CoreError> {
     check_lengths(values, gids)?;
     let groups = slots.check(state.len())?;
-    all_or_nothing(
-        state,
-        gids,
-        groups,
-        |st| scatter_all::<true>(values, gids, st, &slots, groups),
-        |st| scatter_all::<false>(values, gids, st, &slots, groups),
-    )
-}
-
-/// Every row added, chunk by chunk, each chunk's ids checked first when
-/// `CHECK`.
-#[inline(always)]
-fn scatter_all<const CHECK: bool>(
-    values: &[f64],
-    gids: &[i32],
-    state: &mut [f64],
-    slots: &StatsSlots,
-    groups: usize,
-) -> Result<(), CoreError> {
-    for (c, (chunk, chunk_gids)) in values.chunks(CHUNK).zip(gids.chunks(CHUNK)).enumerate() {
-        check_chunk::<CHECK>(chunk_gids, c * CHUNK, groups)?;
-        for (&v, &g) in chunk.iter().zip(chunk_gids) {
-            update(state, g as usize * slots.stride, v, slots);
-        }
+    // The ids are checked in a pass of their own, not chunk by chunk into a
+    // scratch copy as the fused kernel does: that measured slower here
+    // through the addon (profiles/fused-kernel/README.md).
+    check_gids(gids, groups)?;
+    for (&v, &g) in values.iter().zip(gids) {
+        update(state, g as usize * slots.stride, v, &slots);
     }
     Ok(())
 }
@@ -569,8 +551,7 @@ mod tests {
     }
 
     /// grouped_stats_f64 against the update rule written out row by row, on
-    /// lengths across chunk edges and a state under and over
-    /// SCRATCH_MAX_SLOTS.
+    /// a state of a few groups and one of thousands.
     #[test]
     fn grouped_equals_row_by_row() {
         let mut next = crate::test_support::xorshift(0x0dd_5eed);

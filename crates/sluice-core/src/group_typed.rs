@@ -13,7 +13,7 @@
 //!   `sum_hi` (the exact sum is hi·2^32 + lo), min/max stored as the value's
 //!   bits in the slot, never through a float operation.
 
-use crate::group::{all_or_nothing, check_chunk, CHUNK};
+use crate::group::check_gids;
 use crate::{check_column, CoreError};
 
 /// Slots of the one value column within a group's `stride` slots; `None`
@@ -55,7 +55,7 @@ fn check_args(
     gids: &[i32],
     state_len: usize,
     slots: &TypedSlots,
-) -> Result<usize, CoreError> {
+) -> Result<(), CoreError> {
     if gids.len() != rows {
         return Err(CoreError::LengthMismatch {
             arg: "gids",
@@ -64,55 +64,48 @@ fn check_args(
         });
     }
     check_column(rows, validity)?;
-    slots.check(state_len)
+    let groups = slots.check(state_len)?;
+    check_gids(gids, groups)
 }
 
 /// The shared row loop: counts rows and nulls, and calls `valid(state, base,
 /// row)` for each valid row. Monomorphised per value type, so the closure
-/// inlines. Goes 64 rows at a time, each chunk's ids checked first when
-/// `CHECK` (see [`all_or_nothing`]).
+/// inlines.
 #[inline(always)]
-fn scatter<const CHECK: bool, F: FnMut(&mut [f64], usize, usize)>(
+fn scatter<F: FnMut(&mut [f64], usize, usize)>(
     rows: usize,
     validity: Option<&[u8]>,
     gids: &[i32],
     state: &mut [f64],
     slots: &TypedSlots,
-    groups: usize,
     mut valid: F,
-) -> Result<(), CoreError> {
+) {
     let stride = slots.stride;
-    for start in (0..rows).step_by(CHUNK) {
-        let end = rows.min(start + CHUNK);
-        check_chunk::<CHECK>(&gids[start..end], start, groups)?;
-        // SAFETY (every unchecked access below): callers checked `gids.len()
-        // == rows` and every slot < stride; this chunk's ids are in
-        // `0..state.len() / stride`, checked above or up front.
-        for i in start..end {
-            let base = unsafe { *gids.get_unchecked(i) } as usize * stride;
-            if let Some(r) = slots.rows {
-                unsafe { *state.get_unchecked_mut(base + r) += 1.0 };
-            }
-            if let Some(bits) = validity {
-                if bits[i >> 3] & (1 << (i & 7)) == 0 {
-                    if let Some(o) = slots.nulls {
-                        unsafe { *state.get_unchecked_mut(base + o) += 1.0 };
-                    }
-                    continue;
-                }
-            }
-            valid(state, base, i);
+    // SAFETY (every unchecked access below): callers checked `gids.len() ==
+    // rows`, every gid in `0..state.len() / stride` and every slot < stride.
+    for i in 0..rows {
+        let base = unsafe { *gids.get_unchecked(i) } as usize * stride;
+        if let Some(r) = slots.rows {
+            unsafe { *state.get_unchecked_mut(base + r) += 1.0 };
         }
+        if let Some(bits) = validity {
+            if bits[i >> 3] & (1 << (i & 7)) == 0 {
+                if let Some(o) = slots.nulls {
+                    unsafe { *state.get_unchecked_mut(base + o) += 1.0 };
+                }
+                continue;
+            }
+        }
+        valid(state, base, i);
     }
-    Ok(())
 }
 
 /// Row count, null count, sum, min and max of a float64 column with nulls.
 ///
 /// # Errors
 /// [`CoreError::LengthMismatch`], [`CoreError::ValidityTooShort`],
-/// [`CoreError::BadSlots`], [`CoreError::GroupOutOfRange`]; an error leaves
-/// `state` untouched.
+/// [`CoreError::BadSlots`], [`CoreError::GroupOutOfRange`] — all before
+/// anything is written.
 pub fn grouped_stats_valid_f64(
     values: &[f64],
     validity: Option<&[u8]>,
@@ -120,35 +113,36 @@ pub fn grouped_stats_valid_f64(
     state: &mut [f64],
     slots: TypedSlots,
 ) -> Result<(), CoreError> {
-    let groups = check_args(values.len(), validity, gids, state.len(), &slots)?;
+    check_args(values.len(), validity, gids, state.len(), &slots)?;
     let (sum, min, max) = (slots.sum, slots.min, slots.max);
-    let add = |st: &mut [f64], base: usize, i: usize| {
-        let v = unsafe { *values.get_unchecked(i) };
-        unsafe {
-            if let Some(o) = sum {
-                *st.get_unchecked_mut(base + o) += v;
-            }
-            if let Some(o) = min {
-                let m = st.get_unchecked_mut(base + o);
-                if v < *m || v.is_nan() {
-                    *m = v;
-                }
-            }
-            if let Some(o) = max {
-                let m = st.get_unchecked_mut(base + o);
-                if v > *m || v.is_nan() {
-                    *m = v;
-                }
-            }
-        }
-    };
-    all_or_nothing(
-        state,
+    scatter(
+        values.len(),
+        validity,
         gids,
-        groups,
-        |st| scatter::<true, _>(values.len(), validity, gids, st, &slots, groups, add),
-        |st| scatter::<false, _>(values.len(), validity, gids, st, &slots, groups, add),
-    )
+        state,
+        &slots,
+        |st, base, i| {
+            let v = unsafe { *values.get_unchecked(i) };
+            unsafe {
+                if let Some(o) = sum {
+                    *st.get_unchecked_mut(base + o) += v;
+                }
+                if let Some(o) = min {
+                    let m = st.get_unchecked_mut(base + o);
+                    if v < *m || v.is_nan() {
+                        *m = v;
+                    }
+                }
+                if let Some(o) = max {
+                    let m = st.get_unchecked_mut(base + o);
+                    if v > *m || v.is_nan() {
+                        *m = v;
+                    }
+                }
+            }
+        },
+    );
+    Ok(())
 }
 
 /// Row count, null count, exact sum (in one slot), min and max of an int32
@@ -164,35 +158,36 @@ pub fn grouped_stats_i32(
     state: &mut [f64],
     slots: TypedSlots,
 ) -> Result<(), CoreError> {
-    let groups = check_args(values.len(), validity, gids, state.len(), &slots)?;
+    check_args(values.len(), validity, gids, state.len(), &slots)?;
     let (sum, min, max) = (slots.sum, slots.min, slots.max);
-    let add = |st: &mut [f64], base: usize, i: usize| {
-        let v = f64::from(unsafe { *values.get_unchecked(i) });
-        unsafe {
-            if let Some(o) = sum {
-                *st.get_unchecked_mut(base + o) += v;
-            }
-            if let Some(o) = min {
-                let m = st.get_unchecked_mut(base + o);
-                if v < *m {
-                    *m = v;
-                }
-            }
-            if let Some(o) = max {
-                let m = st.get_unchecked_mut(base + o);
-                if v > *m {
-                    *m = v;
-                }
-            }
-        }
-    };
-    all_or_nothing(
-        state,
+    scatter(
+        values.len(),
+        validity,
         gids,
-        groups,
-        |st| scatter::<true, _>(values.len(), validity, gids, st, &slots, groups, add),
-        |st| scatter::<false, _>(values.len(), validity, gids, st, &slots, groups, add),
-    )
+        state,
+        &slots,
+        |st, base, i| {
+            let v = f64::from(unsafe { *values.get_unchecked(i) });
+            unsafe {
+                if let Some(o) = sum {
+                    *st.get_unchecked_mut(base + o) += v;
+                }
+                if let Some(o) = min {
+                    let m = st.get_unchecked_mut(base + o);
+                    if v < *m {
+                        *m = v;
+                    }
+                }
+                if let Some(o) = max {
+                    let m = st.get_unchecked_mut(base + o);
+                    if v > *m {
+                        *m = v;
+                    }
+                }
+            }
+        },
+    );
+    Ok(())
 }
 
 /// Row count, null count, exact sum as (low words, high words), min and max
@@ -208,47 +203,47 @@ pub fn grouped_stats_i64(
     state: &mut [f64],
     slots: TypedSlots,
 ) -> Result<(), CoreError> {
-    let groups = check_args(values.len(), validity, gids, state.len(), &slots)?;
+    check_args(values.len(), validity, gids, state.len(), &slots)?;
     let (lo, hi, min, max) = (slots.sum, slots.sum_hi, slots.min, slots.max);
-    let add = |st: &mut [f64], base: usize, i: usize| {
-        let v = unsafe { *values.get_unchecked(i) };
-        unsafe {
-            if let Some(o) = lo {
-                *st.get_unchecked_mut(base + o) += f64::from(v as u32);
-            }
-            if let Some(o) = hi {
-                *st.get_unchecked_mut(base + o) += f64::from((v >> 32) as i32);
-            }
-            // Word slots hold an i64's bits: read and written as integers so
-            // that no float load or store can touch a NaN-looking pattern.
-            let words = st.as_mut_ptr().cast::<i64>();
-            if let Some(o) = min {
-                let m = words.add(base + o);
-                if v < *m {
-                    *m = v;
-                }
-            }
-            if let Some(o) = max {
-                let m = words.add(base + o);
-                if v > *m {
-                    *m = v;
-                }
-            }
-        }
-    };
-    all_or_nothing(
-        state,
+    scatter(
+        values.len(),
+        validity,
         gids,
-        groups,
-        |st| scatter::<true, _>(values.len(), validity, gids, st, &slots, groups, add),
-        |st| scatter::<false, _>(values.len(), validity, gids, st, &slots, groups, add),
-    )
+        state,
+        &slots,
+        |st, base, i| {
+            let v = unsafe { *values.get_unchecked(i) };
+            unsafe {
+                if let Some(o) = lo {
+                    *st.get_unchecked_mut(base + o) += f64::from(v as u32);
+                }
+                if let Some(o) = hi {
+                    *st.get_unchecked_mut(base + o) += f64::from((v >> 32) as i32);
+                }
+                // Word slots hold an i64's bits: read and written as integers so
+                // that no float load or store can touch a NaN-looking pattern.
+                let words = st.as_mut_ptr().cast::<i64>();
+                if let Some(o) = min {
+                    let m = words.add(base + o);
+                    if v < *m {
+                        *m = v;
+                    }
+                }
+                if let Some(o) = max {
+                    let m = words.add(base + o);
+                    if v > *m {
+                        *m = v;
+                    }
+                }
+            }
+        },
+    );
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::group::SCRATCH_MAX_SLOTS;
 
     const SLOTS: TypedSlots = TypedSlots {
         stride: 6,
@@ -343,14 +338,13 @@ mod tests {
         st.iter().map(|x| x.to_bits()).collect()
     }
 
-    /// A whole column at once equals the same rows one call each (so no
-    /// chunk edge in any call), on a state under and one over
-    /// SCRATCH_MAX_SLOTS.
+    /// A whole column at once equals the same rows one call each, on a
+    /// state of a few groups and one of thousands.
     #[test]
     fn whole_column_equals_row_by_row() {
         let mut next = crate::test_support::xorshift(0x7e57_ed00);
         let n: usize = 1000;
-        for groups in [7, SCRATCH_MAX_SLOTS / SLOTS.stride + 5] {
+        for groups in [7, 1500] {
             let vals: Vec<i64> = (0..n).map(|_| next(1 << 40) as i64 - (1 << 39)).collect();
             let gids: Vec<i32> = (0..n).map(|_| next(groups as u64) as i32).collect();
             let validity: Vec<u8> = (0..n.div_ceil(8)).map(|_| next(256) as u8).collect();
@@ -371,21 +365,14 @@ mod tests {
         }
     }
 
-    /// An id out of range in the last chunk, in a valid row and in a null
-    /// one, fails and leaves every slot untouched, on states on both sides of
-    /// SCRATCH_MAX_SLOTS and at it.
+    /// An id out of range near the end, in a valid row and in a null one,
+    /// fails and leaves every slot untouched, on a small and a large state.
     #[test]
-    fn bad_id_in_last_chunk_leaves_state_untouched() {
+    fn bad_id_near_the_end_leaves_state_untouched() {
         let n: usize = 1000;
         let vals: Vec<i64> = (0..n as i64).map(|i| i * 3 - 700).collect();
         let validity = vec![0x7fu8; n.div_ceil(8)]; // row 999 null
-        for len in [
-            60,
-            SCRATCH_MAX_SLOTS - 1,
-            SCRATCH_MAX_SLOTS,
-            SCRATCH_MAX_SLOTS + 1,
-            3 * SCRATCH_MAX_SLOTS,
-        ] {
+        for len in [60, 9000, 24_581] {
             let groups = len / SLOTS.stride;
             for (row, gid) in [(998, groups as i32), (999, -1), (997, i32::MIN)] {
                 let mut gids: Vec<i32> = (0..n).map(|i| (i % groups) as i32).collect();
