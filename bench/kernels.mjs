@@ -4,8 +4,9 @@
 // each size is the native sumF64 scan over the same float64 bytes: the memory-bandwidth floor.
 // `ratioToReference` is against the floor of the row's own size (`group`).
 // Usage: npm run bench:kernels  (needs dist/ and the native addon: npm run build)
-//   --kernel NAME  runs only that kernel's rows (and the floor, for their ratios) and replaces
-//                  them in the committed bench/results/kernels.json, keeping the other rows
+//   --kernel NAME[,NAME...]  runs only those kernels' rows (and the floor, for their ratios) and
+//                  replaces them in the committed bench/results/kernels.json, keeping the other
+//                  rows; each fresh row records the floor it was divided by (referenceMs)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
@@ -67,7 +68,7 @@ function typedState(words) {
 }
 
 const kernelArg = process.argv.indexOf('--kernel');
-const only = kernelArg > 0 ? process.argv[kernelArg + 1] : undefined;
+const only = kernelArg > 0 ? new Set(process.argv[kernelArg + 1].split(',')) : undefined;
 
 /**
  * `sort` + `limit k` as the sort stage feeds top-k: 64K-row batches, each after the rows kept so
@@ -119,7 +120,7 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
   const meta = {};
   const floor = 'sumF64 scan (bandwidth floor) [native]';
   const add = (name, impl, kernel, fn) => {
-    if (only !== undefined && kernel !== only && name !== floor) return;
+    if (only !== undefined && !only.has(kernel) && name !== floor) return;
     meta[name] = { group: label, impl, kernel };
     bench.add(name, fn);
   };
@@ -191,7 +192,14 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
     return task.result.latency.p50;
   };
   const floorMs = median(bench.tasks.find((t) => t.name === floor));
-  const groupRows = bench.tasks.map((task) => ({ name: task.name, ...meta[task.name], medianMs: median(task), ratioToReference: median(task) / floorMs, samples: task.result.latency.samplesCount }));
+  const groupRows = bench.tasks.map((task) => ({
+    name: task.name,
+    ...meta[task.name],
+    medianMs: median(task),
+    ratioToReference: median(task) / floorMs,
+    samples: task.result.latency.samplesCount,
+    ...(only === undefined ? {} : { referenceMs: floorMs }),
+  }));
   // Native speed-up over the twin, per kernel, from this same run.
   for (const row of groupRows) {
     const twin = groupRows.find((r) => r.kernel === row.kernel && r.impl === 'js');
@@ -212,7 +220,7 @@ if (only === undefined) {
   const file = new URL('./results/kernels.json', import.meta.url);
   const committed = JSON.parse(readFileSync(file, 'utf8'));
   const { date, commit } = benchEnvironment();
-  const fresh = rows.filter((r) => r.kernel === only).map((r) => ({ ...r, run: { date, commit } }));
+  const fresh = rows.filter((r) => only.has(r.kernel)).map((r) => ({ ...r, run: { date, commit } }));
   const key = (r) => `${r.group}\u0000${r.name}`;
   const replaced = new Set(fresh.map(key));
   committed.rows = [...committed.rows.filter((r) => !replaced.has(key(r))), ...fresh];
