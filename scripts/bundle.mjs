@@ -5,8 +5,9 @@
 //
 //   dist/bundle/{index,main,worker}.js   the entries, from src/ (esbuild reads the TypeScript)
 //   dist/bundle/chunk-*.js               code shared by them: one module instance per thread,
-//                                        so a plugin's `import 'sluice'` registers its stages in
-//                                        the registry the CLI and the worker read
+//                                        so a plugin's `import 'sluice'` gets the very classes
+//                                        (DataError, the stage bases) the CLI and the worker
+//                                        check with instanceof
 //   dist/index.js, dist/cli/main.js,     one-line re-exports of the bundle, written over tsc's
 //   dist/runtime/worker.js               output: the paths users, plugins and tests know
 //
@@ -19,7 +20,7 @@
 // thread, until this script runs again (`npm run build` runs both).
 //
 // Usage: node scripts/bundle.mjs [--root DIR]   (DIR: a checkout with src/ and node_modules/)
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -35,7 +36,7 @@ export const ENTRIES = [
 
 /**
  * Left to node's loader: piscina starts its own worker file, then imports ours by path, and its
- * `move()` marks values with its own symbols (one copy per thread, so not a second one in here);
+ * `move()` marks values with its own symbols, which a second copy inside the bundle would not match;
  * pino runs transports from real files (thread-stream) and pino-pretty is required on demand.
  * The addon (native/index.cjs) is loaded through createRequire at run time, never seen here.
  * Everything else is bundled; bundling the CommonJS ones (yaml, commander) took ~50 ms of CPU off
@@ -83,17 +84,22 @@ export function builtinStagesPlugin() {
           'export const builtinsLoaded: Promise<void> = Promise.resolve();',
           '',
         ].join('\n');
-        return { contents, loader: 'ts', resolveDir: dirname(args.path), watchFiles: STAGE_FOLDERS.map((f) => join(dirname(args.path), f)) };
+        return { contents, loader: 'ts', resolveDir: dirname(args.path) };
       });
     },
   };
 }
 
+/**
+ * Chunks of earlier builds are deleted only once this old: a process started from an earlier
+ * build (a long benchmark, a test run beside a rebuild) still imports its chunks lazily.
+ */
+const STALE_MS = 60 * 60 * 1000;
+
 /** Bundles `root`/src into `root`/dist/bundle and writes the three stubs; returns esbuild's metafile. */
 export async function bundle({ root = repoRoot } = {}) {
   const dist = join(root, 'dist');
   const out = join(dist, 'bundle');
-  rmSync(out, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(ENTRIES.map((e) => [e.name, e.source])),
@@ -114,6 +120,11 @@ export async function bundle({ root = repoRoot } = {}) {
     logLevel: 'warning',
     plugins: [builtinStagesPlugin()],
   });
+  const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(root, file)));
+  for (const file of readdirSync(out)) {
+    const path = join(out, file);
+    if (!written.has(path) && Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+  }
   for (const entry of ENTRIES) {
     const stub = join(dist, entry.stub);
     const target = JSON.stringify(`${entry.stub.includes('/') ? '..' : '.'}/bundle/${entry.name}.js`);
