@@ -34,6 +34,16 @@ function node(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+/** A job through the new stage on a pool of 2, writing `name`.json. */
+function probeJob(name: string): string {
+  const job = join(root, `${name}.yaml`);
+  writeFileSync(
+    job,
+    'threads: 2\nsource: { type: synthetic, rows: 40000, split_rows: 5000, batch_size: 1000 }\n' +
+      `transforms:\n  - { type: bundle_probe }\nsink: { type: json_file, path: ${join(root, `${name}.json`)} }\n`,
+  );
+  return job;
+}
 const cli = (...args: string[]) => node([...cliNodeFlags(), join(root, 'dist/cli/main.js'), ...args]);
 
 beforeAll(() => {
@@ -55,13 +65,7 @@ describe('the bundle (scripts/bundle.mjs)', () => {
   });
 
   it('runs the new stage in the pool workers too, on the native kernels, and knows its version', () => {
-    const job = join(root, 'job.yaml');
-    writeFileSync(
-      job,
-      'threads: 2\nsource: { type: synthetic, rows: 40000, split_rows: 5000, batch_size: 1000 }\n' +
-        `transforms:\n  - { type: bundle_probe }\nsink: { type: json_file, path: ${join(root, 'out.json')} }\n`,
-    );
-    const run = cli('run', job, '--json', '--log-level', 'warn');
+    const run = cli('run', probeJob('pool'), '--json', '--log-level', 'warn');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const summary = JSON.parse(run.stdout) as { kernels: string; stages: { type: string; rowsIn: number; rowsOut: number; workerThreads: boolean }[] };
@@ -69,5 +73,12 @@ describe('the bundle (scripts/bundle.mjs)', () => {
     // A stage type the workers cannot rebuild would run on the main thread (workerThreads: false).
     expect(summary.stages.find((s) => s.type === 'bundle_probe')).toMatchObject({ rowsIn: 40000, rowsOut: 20000, workerThreads: true });
     expect(cli('--version').stdout.trim()).toBe((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('leaves the command executable, started by its first line with its node flags', () => {
+    const direct = spawnSync(join(root, 'dist/cli/main.js'), ['run', probeJob('direct'), '--json', '--log-level', 'warn'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(direct.stderr).toBe('');
+    expect(direct.status).toBe(0);
+    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8').split('\n', 1)[0]).toBe(readFileSync(join(repoRoot, 'src/cli/main.ts'), 'utf8').split('\n', 1)[0]);
   });
 });
