@@ -2,7 +2,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobError, Pipeline, selectKernels, type JobSpec } from '../src/index.js';
+import { BatchTransform, JobError, Pipeline, registerStage, selectKernels, z, type JobSpec, type PlanContext, type RecordBatch, type Schema } from '../src/index.js';
+
+/** Declares it reads nothing, yet checks (and uses) `id`: the planner must fall back to every column. */
+export class WrongDeclaration extends BatchTransform<{ column: string }> {
+  static readonly type = 'test_wrong_declaration';
+  static readonly description = 'Declares no columns but reads one (tests only)';
+  static readonly options = z.strictObject({ column: z.string() });
+  static {
+    registerStage(this);
+  }
+  override columnsRead(needed: ReadonlySet<string>): Iterable<string> {
+    return needed;
+  }
+  override outputSchema(input: Schema, ctx: PlanContext): Schema {
+    ctx.requireColumn(input, 'column', this.options.column);
+    return input;
+  }
+  processBatch(batch: RecordBatch): RecordBatch {
+    batch.column(this.options.column);
+    return batch;
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-projection-plan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,6 +96,14 @@ describe('projection pushdown in the planner', () => {
     expect((await plan([])).plan.projection).toBeUndefined();
     // A limit passes on what is read after it: with nothing after it, that is every column.
     expect((await plan([{ type: 'limit', n: 3 }])).plan.projection).toBeUndefined();
+  });
+
+  it('goes back to every column when a stage rejects its projected input (a declaration that leaves out a column it checks)', async () => {
+    const pipeline = await plan([{ type: 'test_wrong_declaration', column: 'id' }, ...q2]);
+    expect(pipeline.plan.projection).toBeUndefined();
+    expect(pipeline.plan.source.schema.names).toEqual(['id', 'ts', 'user_id', 'category', 'value']);
+    expect(pipeline.plan.transforms[1]!.schema.names).toEqual(['id', 'ts', 'user_id', 'category', 'value']);
+    expect(await pipeline.rows()).toEqual(await (await plan(q2)).rows());
   });
 
   it('reads every column a stage sends whole to the dead-letter output', async () => {
