@@ -331,7 +331,7 @@ impl CsvParser {
             }
             if self.fast {
                 let next = if self.projected {
-                    self.indexed_record::<true>(input, pos, columns, at + rows)
+                    self.indexed_record(input, pos, columns, at + rows)
                         .or_else(|| self.fast_record::<true>(input, pos, columns, at + rows))
                 } else {
                     // All 5 columns of the canonical file: 2-4% slower indexed than walked
@@ -510,9 +510,9 @@ impl CsvParser {
     /// where a field starts never waits for the field before it to be read
     /// (in `fast_record` each field's end is the next one's start, a chain
     /// through every byte of the record). `None` leaves the record to
-    /// `fast_record`, which decides exactly as before.
+    /// `fast_record`, which decides exactly as before. Used for projected reads only (see `parse`).
     #[inline(always)]
-    fn indexed_record<const PROJECTED: bool>(
+    fn indexed_record(
         &self,
         input: &[u8],
         pos: usize,
@@ -542,7 +542,7 @@ impl CsvParser {
                 };
             delims &= delims.wrapping_sub(1);
             // SAFETY: `field < self.skipped.len()`.
-            if PROJECTED && unsafe { *self.skipped.get_unchecked(field) } {
+            if unsafe { *self.skipped.get_unchecked(field) } {
                 start = stop + 1;
                 continue;
             }
