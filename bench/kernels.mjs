@@ -16,34 +16,11 @@ import { jsKernels, selectKernels } from '../dist/kernels/index.js';
 import { Pipeline } from '../dist/runtime/pipeline.js';
 import { PairTable } from '../dist/stages/transforms/aggregate/hash.js';
 import { benchEnvironment } from './lib/env.mjs';
+import { columns, tenthNull } from './lib/kernel-columns.mjs';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const addon = createRequire(import.meta.url)('../native/index.cjs');
 const native = selectKernels('native');
-const encoder = new TextEncoder();
-
-/** Columns of `n` rows from a counter-based hash, so both sizes draw the same kind of data. */
-function columns(n) {
-  const values = new Float64Array(n);
-  const codes = new Int32Array(n);
-  const users = new Int32Array(n);
-  const ts = new BigInt64Array(n);
-  let x = 42;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
-    const r = x >>> 0;
-    values[i] = (r % 100_000) / 1000;
-    codes[i] = (r >>> 17) % 50;
-    users[i] = (r >>> 7) % 100_000;
-    ts[i] = 1_700_000_000_000n + BigInt(i);
-  }
-  const names = Array.from({ length: 50 }, (_, c) => encoder.encode(`cat_${String(c).padStart(2, '0')}`));
-  const dictOffsets = new Int32Array(51);
-  names.forEach((b, c) => (dictOffsets[c + 1] = dictOffsets[c] + b.length));
-  const dictBytes = new Uint8Array(dictOffsets[50]);
-  names.forEach((b, c) => dictBytes.set(b, dictOffsets[c]));
-  return { values, codes, users, ts, dictOffsets, dictBytes };
-}
 
 const STRIDE = 4;
 function emptyState() {
@@ -107,9 +84,7 @@ for (const [label, n, iterations] of [['64K rows', 65_536, 300], ['10M rows', 10
   const selection = out.slice(0, count);
   const taken = new Float64Array(count);
   const tsThreshold = Number(c.ts[n >> 1]);
-  // One row in ten null (a counter-based pattern, not periodic in the categories).
-  const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
-  for (let i = 0; i < n; i++) if (((i * 2654435761) >>> 0) % 10 === 0) validity[i >> 3] &= ~(1 << (i & 7));
+  const validity = tenthNull(n);
   const identity = Uint32Array.from({ length: n }, (_, i) => i);
   const permutation = new Uint32Array(n);
   c.users20 = c.users.map((u) => u % 20);

@@ -4,23 +4,15 @@
 // shared, and a preempted call would otherwise count the other process's time.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { columns, tenthNull } from '../../bench/lib/kernel-columns.mjs';
 
 const req = createRequire(import.meta.url);
 const addons = { old: req(resolve(process.argv[2])), new: req(resolve(process.argv[3])) };
 const n = Number(process.argv[4] ?? 10_000_000);
 
 // The columns of bench/kernels.mjs: value in [0, 100) with three decimals, 50 codes, 10% null.
-const values = new Float64Array(n);
-const codes = new Int32Array(n);
-let x = 42;
-for (let i = 0; i < n; i++) {
-  x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
-  const r = x >>> 0;
-  values[i] = (r % 100_000) / 1000;
-  codes[i] = (r >>> 17) % 50;
-}
-const validity = new Uint8Array((n + 7) >> 3).fill(0xff);
-for (let i = 0; i < n; i++) if (((i * 2654435761) >>> 0) % 10 === 0) validity[i >> 3] &= ~(1 << (i & 7));
+const { values, codes } = columns(n);
+const validity = tenthNull(n);
 
 /** The 4-slot state of 50 groups, in `len` slots (over 8,192 = 64 KiB: the fused kernel's up-front check path). */
 function state(len) {
