@@ -353,8 +353,15 @@ mod tests {
         grouped_stats_f64(&v, &g, state, SLOTS)
     }
 
+    /// The state bit for bit, except that every NaN is one: which NaN a
+    /// sum like `-NaN + NaN` gives depends on the operand order, which the
+    /// compiler may swap (fadd commutes); in an optimised build the fused
+    /// and the two-step kernel did get NaNs of opposite sign.
     fn bits(state: &[f64]) -> Vec<u64> {
-        state.iter().map(|x| x.to_bits()).collect()
+        state
+            .iter()
+            .map(|x| if x.is_nan() { f64::NAN.to_bits() } else { x.to_bits() })
+            .collect()
     }
 
     /// A state of `len` slots that is not the empty one, so that a write of
