@@ -360,7 +360,13 @@ mod tests {
     fn bits(state: &[f64]) -> Vec<u64> {
         state
             .iter()
-            .map(|x| if x.is_nan() { f64::NAN.to_bits() } else { x.to_bits() })
+            .map(|x| {
+                if x.is_nan() {
+                    f64::NAN.to_bits()
+                } else {
+                    x.to_bits()
+                }
+            })
             .collect()
     }
 
@@ -388,6 +394,25 @@ mod tests {
         }
     }
 
+    /// Up to 299 rows of `value()` in random groups: a few groups in even
+    /// cases, `large` groups in odd ones. Returns the group count, values and ids.
+    fn random_rows(
+        next: &mut impl FnMut(u64) -> u64,
+        case: usize,
+        large: usize,
+        mut value: impl FnMut(&mut dyn FnMut(u64) -> u64) -> f64,
+    ) -> (usize, Vec<f64>, Vec<i32>) {
+        let n = next(300) as usize;
+        let groups = if case.is_multiple_of(2) {
+            1 + next(5) as usize
+        } else {
+            large
+        };
+        let values: Vec<f64> = (0..n).map(|_| value(next)).collect();
+        let gids = (0..n).map(|_| next(groups as u64) as i32).collect();
+        (groups, values, gids)
+    }
+
     /// Random lengths across chunk edges, NaN, ±0 and ±Infinity in values
     /// and threshold, with and without nulls, a state under and one over
     /// SCRATCH_MAX_SLOTS (the two ways the kernel keeps an error atomic).
@@ -407,19 +432,12 @@ mod tests {
         let mut next = crate::test_support::xorshift(0x5eed_f05e);
         let large = SCRATCH_MAX_SLOTS / SLOTS.stride + 3;
         for case in 0..600 {
-            let n = next(300) as usize;
-            let groups = if case % 2 == 0 {
-                1 + next(5) as usize
-            } else {
-                large
-            };
-            let values: Vec<f64> = (0..n)
-                .map(|_| match next(3) {
+            let (groups, values, gids) =
+                random_rows(&mut next, case, large, |next| match next(3) {
                     0 => POOL[next(POOL.len() as u64) as usize],
                     _ => next(200) as f64 / 2.0 - 50.0,
-                })
-                .collect();
-            let gids: Vec<i32> = (0..n).map(|_| next(groups as u64) as i32).collect();
+                });
+            let n = values.len();
             let validity: Option<Vec<u8>> =
                 (next(2) == 0).then(|| (0..n.div_ceil(8)).map(|_| next(256) as u8).collect());
             let t = match next(2) {
@@ -563,20 +581,13 @@ mod tests {
     fn grouped_equals_row_by_row() {
         let mut next = crate::test_support::xorshift(0x0dd_5eed);
         for case in 0..200 {
-            let n = next(300) as usize;
-            let groups = if case % 2 == 0 {
-                1 + next(5) as usize
-            } else {
-                SCRATCH_MAX_SLOTS
-            };
-            let values: Vec<f64> = (0..n)
-                .map(|_| match next(8) {
+            let (groups, values, gids) =
+                random_rows(&mut next, case, SCRATCH_MAX_SLOTS, |next| match next(8) {
                     0 => f64::NAN,
                     1 => -0.0,
                     _ => next(200) as f64 / 4.0 - 25.0,
-                })
-                .collect();
-            let gids: Vec<i32> = (0..n).map(|_| next(groups as u64) as i32).collect();
+                });
+            let n = values.len();
             let mut expected = empty(groups);
             for (&v, &g) in values.iter().zip(&gids) {
                 let s = &mut expected[g as usize * 4..][..4];
