@@ -91,6 +91,29 @@ export function builtinStagesPlugin() {
 }
 
 /**
+ * zod's `z` namespace re-exports every locale (`z.locales`, 64 modules, 375 KB): bundled, each
+ * isolate parsed them on start though sluice only uses English, the default zod installs itself.
+ * The bundle's `z.locales` holds `en` alone (README: a plugin wanting another locale's messages
+ * sets them with `z.config`).
+ */
+export function englishOnlyZodPlugin() {
+  return {
+    name: 'sluice-zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+        if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)) return undefined;
+        return { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'sluice-zod-locales' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'sluice-zod-locales' }, (args) => ({
+        contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};\n`,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
+}
+
+/**
  * Chunks of earlier builds are deleted only once this old: a process started from an earlier
  * build (a long benchmark, a test run beside a rebuild) still imports its chunks lazily.
  */
@@ -118,7 +141,7 @@ export async function bundle({ root = repoRoot } = {}) {
     chunkNames: 'chunk-[hash]',
     metafile: true,
     logLevel: 'warning',
-    plugins: [builtinStagesPlugin()],
+    plugins: [builtinStagesPlugin(), englishOnlyZodPlugin()],
   });
   const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(root, file)));
   for (const file of readdirSync(out)) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,15 @@ describe('the bundle (scripts/bundle.mjs)', () => {
     // A stage type the workers cannot rebuild would run on the main thread (workerThreads: false).
     expect(summary.stages.find((s) => s.type === 'bundle_probe')).toMatchObject({ rowsIn: 40000, rowsOut: 20000, workerThreads: true });
     expect(cli('--version').stdout.trim()).toBe((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it("carries zod's English locale alone, which stays the default", () => {
+    const bundled = readdirSync(join(root, 'dist/bundle')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(root, 'dist/bundle', f), 'utf8')).join('\n');
+    expect(bundled).toContain('node_modules/zod/v4/locales/en.js');
+    expect(bundled).not.toContain('node_modules/zod/v4/locales/fr.js');
+    const probe = node(['--input-type=module', '-e', "import { z } from './dist/index.js'; console.log(JSON.stringify({ locales: Object.keys(z.locales), message: z.number().safeParse('x').error.issues[0].message }));"]);
+    expect(probe.stderr).toBe('');
+    expect(JSON.parse(probe.stdout)).toEqual({ locales: ['en'], message: 'Invalid input: expected number, received string' });
   });
 
   it('leaves the command executable, started by its first line with its node flags', () => {
