@@ -42,6 +42,7 @@ export { DEAD_LETTER_SCHEMA } from './flow/policy/dead-letters.js';
 export { checkAccounting } from './flow/policy/accounting.js';
 export { planJob, DEFAULT_BATCH_SIZE, type Plan, type PlannedStage } from './runtime/plan.js';
 export { runPlan, type RunOptions, type RunSummary, type StageReport } from './runtime/run.js';
+export { WorkerPool, type PoolOptions } from './runtime/pool.js';
 export { readJobFile, parseJobText, jobFromObject, type JobSpec, type StageSpec, type LoadedJob } from './runtime/job.js';
 export { JobError, DataError, StageError, ExitCode, formatProblem, type Problem } from './runtime/errors.js';
 export { selectKernels, jsKernels, COMPARE_OPS, type Kernels, type CompareOp, type Implementation } from './kernels/index.js';

@@ -137,6 +137,10 @@ export class WorkerPool {
     throw new WorkerDiedError(`the worker died on each of ${attempts} attempts (${last instanceof Error ? last.message : String(last)})`);
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Ends every worker; in-flight tasks are abandoned (their results are never used). */
   async close(): Promise<void> {
     if (this.closed) return;

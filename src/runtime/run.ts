@@ -15,6 +15,7 @@ import { newRunId, runLogger, stageLogger, type Logger } from '../observe/logger
 import type { StageContext } from '../registry/stage.js';
 import type { Plan, PlannedStage } from './plan.js';
 import { planParallel } from './parallel/engine.js';
+import { WorkerPool } from './pool.js';
 
 export interface RunOptions {
   /** Cancels the run: sources stop, sinks remove their temporary files. */
@@ -27,6 +28,13 @@ export interface RunOptions {
   readonly onStart?: (run: OpenedRun) => void;
   /** Sees every batch leaving every stage (for `--sample`); absent, the meter does nothing extra. */
   readonly tap?: Tap;
+  /**
+   * A worker pool the caller started (`new WorkerPool({ threads })`) and closes: the run uses it
+   * instead of starting its own, so a program running many jobs pays the workers' start once and
+   * keeps their code warm. Its size replaces the job's `threads:`, except `threads: 0` (the job
+   * then runs on the main thread). The run never closes it.
+   */
+  readonly pool?: WorkerPool;
 }
 
 export interface StageReport {
@@ -102,6 +110,8 @@ export interface OpenedRun {
 }
 
 export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
+  if (options.pool !== undefined && !(options.pool instanceof WorkerPool)) throw new TypeError(`options.pool must be a WorkerPool (got ${options.pool === null ? 'null' : typeof options.pool})`);
+  if (options.pool?.isClosed) throw new TypeError('options.pool: the worker pool is closed');
   const kernels = options.kernels ?? selectKernels();
   const runId = options.runId ?? newRunId();
   const log = runLogger(runId);
@@ -153,8 +163,8 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
   };
   const started = performance.now();
   // Layer 4: the source with the per-batch prefix (and an aggregation after it) may run as units on the pool.
-  const block = planParallel(plan, { sampling: options.tap !== undefined });
-  const opened = block?.open({ signal: controller.signal, kernels, log, context, reject: hooks.reject });
+  const block = planParallel(plan, { sampling: options.tap !== undefined, ...(options.pool === undefined ? {} : { pool: options.pool }) });
+  const opened = block?.open({ signal: controller.signal, kernels, log, context, reject: hooks.reject, ...(options.pool === undefined ? {} : { pool: options.pool }) });
   const sourceMetrics = opened?.metrics[0] ?? newMetrics(plan.source.place, plan.source.cls.type, 'source');
   sourceMetrics.bytesTotal = inputSize(plan);
   metrics.push(...(opened?.metrics ?? [sourceMetrics]));

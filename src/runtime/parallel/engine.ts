@@ -34,6 +34,8 @@ export interface BlockEnv {
   context(planned: PlannedStage, metrics: StageMetrics): StageContext;
   /** Sends rejected records to the dead-letter output. */
   readonly reject?: (records: readonly RejectedRecord[]) => Promise<void>;
+  /** A pool the caller lent (`RunOptions.pool`): used instead of starting one, never closed by the run. */
+  readonly pool?: WorkerPool;
 }
 
 export interface ParallelBlock {
@@ -55,13 +57,14 @@ export function policyOf(planned: PlannedStage): StagePolicy {
  */
 const MIN_SPLITS_FOR_DEFAULT_POOL = 8;
 
-/** The job's thread count: `threads:`, default the cores. */
-export function threadsOf(plan: Plan): number {
-  return plan.spec.threads ?? availableParallelism();
+/** The job's thread count: `threads:`, default the cores; a lent pool's size unless the job says 0. */
+export function threadsOf(plan: Plan, lent?: WorkerPool): number {
+  const threads = plan.spec.threads ?? availableParallelism();
+  return lent !== undefined && threads > 0 ? lent.threads : threads;
 }
 
 /** The parallel block of `plan`, or undefined when the plan has none (it then runs as a plain chain). */
-export function planParallel(plan: Plan, options: { readonly sampling?: boolean } = {}): ParallelBlock | undefined {
+export function planParallel(plan: Plan, options: { readonly sampling?: boolean; readonly pool?: WorkerPool } = {}): ParallelBlock | undefined {
   // A sample shows every stage's output; inside a unit only the last one is visible.
   if (options.sampling) return undefined;
   const prefix: PlannedStage<BatchTransform>[] = [];
@@ -73,7 +76,7 @@ export function planParallel(plan: Plan, options: { readonly sampling?: boolean 
   const splittable = typeof source.splits === 'function' && typeof source.streamSplit === 'function';
   const next = plan.transforms[prefix.length]?.stage;
   const aggregate = splittable && next !== undefined && typeof next.accumulator === 'function' && typeof next.finishPartials === 'function' ? (plan.transforms[prefix.length] as PlannedStage<Transform>) : undefined;
-  const threads = threadsOf(plan);
+  const threads = threadsOf(plan, options.pool);
   if (splittable && (prefix.length > 0 || aggregate !== undefined)) {
     return { covered: prefix.length + (aggregate === undefined ? 0 : 1), open: (env) => openSplits(plan, prefix, aggregate, threads, env) };
   }
@@ -193,26 +196,33 @@ function resetCounts(counts: StageCounts[]): void {
 
 interface PoolStart {
   readonly pool: WorkerPool;
+  /** Started for this run, so closed when it ends; false for a pool the caller lent. */
+  readonly owned: boolean;
+}
+
+/** Closes the run's own pool; a lent one stays open for the caller's next run. */
+function release(start: PoolStart): Promise<void> {
+  return start.owned ? start.pool.close() : Promise.resolve();
 }
 
 /** A pool whose workers can rebuild every stage of `job`; undefined (run inline) otherwise. */
 async function startPool(job: UnitJob, threads: number, env: BlockEnv): Promise<PoolStart | undefined> {
-  let pool: WorkerPool;
+  let start: PoolStart;
   try {
-    pool = takePool({ threads });
+    start = env.pool === undefined ? { pool: takePool({ threads }), owned: true } : { pool: env.pool, owned: false };
   } catch (error) {
     env.log.warn({ reason: toError(error).message }, 'no worker pool: running on the main thread');
     return undefined;
   }
   try {
-    const known = await pool.hello(job.plugins, job.baseDir);
+    const known = await start.pool.hello(job.plugins, job.baseDir);
     const foreign = [job.source, ...job.prefix, ...(job.aggregate === undefined ? [] : [job.aggregate])].filter((s) => known[s.type] !== s.className);
-    if (foreign.length === 0) return { pool };
+    if (foreign.length === 0) return start;
     env.log.debug({ stages: foreign.map((s) => s.place) }, 'stages not defined by a built-in or a plugin module cannot be rebuilt in a worker: running on the main thread');
   } catch (error) {
     env.log.warn({ reason: toError(error).message }, 'the worker pool did not start: running on the main thread');
   }
-  await pool.close();
+  await release(start);
   return undefined;
 }
 
@@ -284,7 +294,7 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   /** Splits below this one are read (or being read) on the main thread. */
   let claimed = 0;
   const starting =
-    threads > 0 && splits.length > 1 && (plan.spec.threads !== undefined || splits.length >= MIN_SPLITS_FOR_DEFAULT_POOL)
+    threads > 0 && splits.length > 1 && (plan.spec.threads !== undefined || env.pool !== undefined || splits.length >= MIN_SPLITS_FOR_DEFAULT_POOL)
       ? startPool(job, threads, env).then((started) => {
           if (started === undefined) {
             startFailed = true;
@@ -292,11 +302,11 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
           }
           if (ended) {
             // The main thread read every split before the workers were ready: nobody waits for this close.
-            started.pool.close().catch((error: unknown) => env.log.debug({ reason: toError(error).message }, 'closing an unused worker pool failed'));
+            release(started).catch((error: unknown) => env.log.debug({ reason: toError(error).message }, 'closing an unused worker pool failed'));
             return undefined;
           }
           // The pool takes over at the first split the main thread has not claimed.
-          scheduler = new Scheduler(started.pool, job, splits, claimed, threads, block, env);
+          scheduler = new Scheduler(started, job, splits, claimed, threads, block, env);
           scheduler.fill();
           return scheduler;
         })
@@ -379,7 +389,7 @@ class Scheduler {
   private launched: number;
   private readonly window: number;
   constructor(
-    readonly pool: WorkerPool,
+    readonly start: PoolStart,
     readonly job: UnitJob,
     readonly splits: readonly SourceSplit[],
     readonly from: number,
@@ -393,7 +403,7 @@ class Scheduler {
   }
   run(split: SourceSplit, k: number): Promise<Settled> {
     this.live.start(k);
-    return this.pool.run({ kind: 'unit', unit: { job: this.job, split, progress: { buffer: this.live.buffer, slot: k } } }, this.env.signal).then(
+    return this.start.pool.run({ kind: 'unit', unit: { job: this.job, split, progress: { buffer: this.live.buffer, slot: k } } }, this.env.signal).then(
       (result) => ({ ok: true, result: result as UnitResult }),
       (error: unknown) => ({ ok: false, error }),
     );
@@ -407,7 +417,7 @@ class Scheduler {
   async close(stopped: boolean): Promise<void> {
     // A stopped run reports how far its units got; a finished or early-stopped one only what it merged.
     this.live.close(stopped);
-    await this.pool.close();
+    await release(this.start);
   }
 }
 
@@ -558,7 +568,7 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   const inline = inlineStages(plan, prefix, undefined, block, env);
   const job = unitJob(plan, prefix, undefined, env.kernels);
   const reached: number[] = [];
-  let pool: WorkerPool | undefined;
+  let started: PoolStart | undefined;
   let poolTried = false;
   let row = 0;
   const window = Math.max(2, 2 * threads);
@@ -587,19 +597,19 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
     for await (const batch of input) {
       const position = row;
       row += batch.numRows;
-      if (pool === undefined && !poolTried && position > 0) {
+      if (started === undefined && !poolTried && position > 0) {
         // The first batch runs here; the pool starts when there is a second one to share.
         poolTried = true;
-        pool = (await startPool(job, threads, env))?.pool;
+        started = await startPool(job, threads, env);
       }
-      if (pool === undefined) {
+      if (started === undefined) {
         const counts = block.metrics.map(() => newCounts());
         const out = await throughPrefix(inline, batch, counts, reached);
         await reject(env, block.add(counts.slice(1), 1));
         if (out !== null) yield out;
         continue;
       }
-      const result = dispatchBatch(pool, job, batch, env.signal).then(
+      const result = dispatchBatch(started.pool, job, batch, env.signal).then(
         (result): Settled => ({ ok: true, result: result as UnitResult }),
         (error: unknown): Settled => ({ ok: false, error }),
       );
@@ -614,7 +624,7 @@ async function* batchStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
       if (out !== null) yield out;
     }
   } finally {
-    await pool?.close();
+    if (started !== undefined) await release(started);
     await input.return(undefined);
   }
 }

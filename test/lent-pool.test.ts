@@ -1,0 +1,113 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pipeline, WorkerPool, type JobSpec, type StageSpec } from '../src/index.js';
+
+// Split 0 only on the main thread, so every other split reaches the pool whatever the timing.
+process.env.SLUICE_HEAD_START = '0';
+
+const plugin = new URL('./fixtures/parallel/stages.mjs', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'sluice-lent-pool-'));
+const log = join(dir, 'threads.log');
+
+function job(threads: number, extra: readonly StageSpec[] = []): JobSpec {
+  return {
+    plugins: [plugin],
+    threads,
+    source: { type: 'synthetic', rows: 200_000, split_rows: 25_000, batch_size: 12_500 },
+    transforms: [
+      { type: 'test_thread_probe', dir },
+      ...extra,
+      { type: 'threshold_filter', column: 'value', op: 'gt', value: 50 },
+      { type: 'aggregate', group_by: ['category'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'sum', column: 'value', as: 'total' }, { fn: 'max', column: 'id', as: 'last' }] },
+    ],
+  };
+}
+
+/** The thread ids the probe saw since the last call (0 is the main thread). */
+function threadsSeen(): number[] {
+  if (!existsSync(log)) return [];
+  const ids = readFileSync(log, 'utf8').trim().split('\n').map(Number);
+  rmSync(log);
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+async function collect(spec: JobSpec, pool?: WorkerPool) {
+  const { batch, summary } = await (await Pipeline.fromJob(spec)).collect(pool === undefined ? {} : { pool });
+  return { rows: batch.toRows(), counts: summary.stages.map((s) => [s.place, s.rowsIn, s.rowsOut, s.workerThreads]) };
+}
+
+let pool: WorkerPool;
+beforeAll(() => {
+  pool = new WorkerPool({ threads: 2 });
+});
+afterAll(async () => {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a worker pool lent to runs (RunOptions.pool)', () => {
+  it('runs job after job on the same workers, its size replacing threads:, and leaves it open', async () => {
+    const inline = await collect(job(0));
+    expect(threadsSeen()).toEqual([0]);
+    const workers = new Set<number>();
+    for (let run = 0; run < 3; run++) {
+      // threads: 1 in the job; the lent pool has 2 workers, and the run takes them both.
+      const lent = await collect(job(1), pool);
+      expect(lent.rows).toEqual(inline.rows);
+      expect(lent.counts).toEqual(inline.counts.map(([place, rowsIn, rowsOut]) => [place, rowsIn, rowsOut, true]));
+      const seen = threadsSeen();
+      expect(seen[0]).toBe(0);
+      expect(seen.length).toBeGreaterThan(1);
+      for (const id of seen.slice(1)) workers.add(id);
+      expect(pool.isClosed).toBe(false);
+    }
+    // A pool per run would have started new workers (new thread ids) for each of the three runs.
+    expect(workers.size).toBeLessThanOrEqual(2);
+  });
+
+  it('leaves a job that says threads: 0 on the main thread', async () => {
+    const result = await collect(job(0), pool);
+    expect(threadsSeen()).toEqual([0]);
+    expect(result.counts.every(([, , , onWorkers]) => onWorkers === false)).toBe(true);
+    expect(pool.isClosed).toBe(false);
+  });
+
+  it('replaces a worker that dies in a run, and serves the next run', async () => {
+    const killing: StageSpec[] = [{ type: 'test_kill_worker_once', dir, at: 123_456, how: 'exit' }];
+    const expected = await collect(job(0, killing));
+    const lent = await collect(job(2, killing), pool);
+    expect(existsSync(join(dir, 'killed-exit-123456'))).toBe(true);
+    expect(lent.rows).toEqual(expected.rows);
+    expect(lent.counts).toEqual(expected.counts.map(([place, rowsIn, rowsOut]) => [place, rowsIn, rowsOut, true]));
+    threadsSeen();
+    const next = await collect(job(2), pool);
+    expect(next.rows).toEqual((await collect(job(0))).rows);
+    expect(pool.isClosed).toBe(false);
+  });
+
+  it('stays open when a run is aborted, and serves the next run', async () => {
+    const controller = new AbortController();
+    const spec = { ...job(2), transforms: job(2).transforms!.slice(0, 2) };
+    const pipeline = await Pipeline.fromJob(spec);
+    let batches = 0;
+    const aborted = (async () => {
+      for await (const _ of pipeline.batches({ pool, signal: controller.signal })) {
+        if (++batches === 1) controller.abort(new Error('enough'));
+      }
+    })();
+    await expect(aborted).rejects.toThrow('enough');
+    expect(pool.isClosed).toBe(false);
+    threadsSeen();
+    expect((await collect(job(2), pool)).rows).toEqual((await collect(job(0))).rows);
+  });
+
+  it('is refused when it is closed or is not a pool, naming the option', async () => {
+    const closed = new WorkerPool({ threads: 1 });
+    await closed.close();
+    const pipeline = await Pipeline.fromJob(job(2));
+    await expect(pipeline.rows({ pool: closed })).rejects.toThrow(new TypeError('options.pool: the worker pool is closed'));
+    await expect(pipeline.rows({ pool: { threads: 2 } as unknown as WorkerPool })).rejects.toThrow(new TypeError('options.pool must be a WorkerPool (got object)'));
+  });
+});
