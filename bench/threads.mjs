@@ -9,9 +9,14 @@
 //    per row) over 4M synthetic rows, the same three ways.
 // 3. Round trips through one warm worker: an empty task; a 64K-row float64 batch sent and sent
 //    back by transfer, and the same batch cloned both ways.
+// 4. Embedded: CSV Q2 as runs in this one process (the main thread's code warm, as for a program
+//    that runs many jobs): threads 0; threads 1 and 2 with the pool each run starts and closes
+//    (what `run()` does by default); and threads 1 and 2 on a pool lent to the runs
+//    (RunOptions.pool), started once and warmed by one untimed run. The process's start and the
+//    workers' start-up are then out of the measure: what is left is how the engine's work scales.
 // ratioToReference is the median wall time over the median of threads 1 (round trips: over the
 // empty task). Manual: it takes minutes and needs the data set (bench/README.md).
-// Usage: npm run bench -- --suite threads [--rounds N] [--csv-only]
+// Usage: npm run bench -- --suite threads [--rounds N] [--csv-only] [--embedded-only: section 4 alone, printed, not written]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 // tsc's modules one by one, not the bundled package entry: this bench also needs modules the entry
 // does not export, and they must be the same module instances (scripts/bundle.mjs).
 import { RecordBatch, schema } from '../dist/batch/index.js';
+import { Pipeline } from '../dist/runtime/pipeline.js';
 import { WorkerPool } from '../dist/runtime/pool.js';
 import { cliNodeFlags } from './lib/snapshot.mjs';
 import { printRows, writeResult } from './lib/tiny.mjs';
@@ -152,8 +158,48 @@ async function roundTrips() {
   }
 }
 
+/** CSV Q2 as runs inside this process: inline, a pool per run, and a lent warm pool; threads 1 of the lent pool is the reference. */
+async function embedded() {
+  const group = 'embedded: csv Q2 10M rows, runs in one process';
+  const job = join(work, 'csv-q2.yaml');
+  const lent = { 1: new WorkerPool({ threads: 1 }), 2: new WorkerPool({ threads: 2 }) };
+  const arms = [
+    { name: 'threads: 0', threads: 0 },
+    { name: 'threads: 1, a pool per run', threads: 1 },
+    { name: 'threads: 2, a pool per run', threads: 2 },
+    { name: 'threads: 1, lent warm pool', threads: 1, pool: lent[1] },
+    { name: 'threads: 2, lent warm pool', threads: 2, pool: lent[2] },
+  ];
+  const once = async (arm) => {
+    const pipeline = await Pipeline.fromJob({ ...(await Pipeline.fromFile(job)).plan.spec, threads: arm.threads }, { baseDir: work });
+    const started = performance.now();
+    await pipeline.run(arm.pool === undefined ? {} : { pool: arm.pool });
+    return performance.now() - started;
+  };
+  try {
+    for (const arm of arms) await once(arm); // warm-up: this thread's JIT, the lent pools' workers
+    const times = arms.map(() => []);
+    for (let r = 0; r < rounds * 2; r++) {
+      for (const [i, arm] of arms.entries()) {
+        times[i].push(await once(arm));
+        process.stderr.write(`${group} ${arm.name}: ${times[i].at(-1).toFixed(0)} ms\n`);
+      }
+    }
+    const reference = median(times[3]);
+    return arms.map((arm, i) => ({ group, name: arm.name, medianMs: median(times[i]), ratioToReference: median(times[i]) / reference, speedUp: reference / median(times[i]), rounds: rounds * 2, runsMs: times[i].map((ms) => Math.round(ms)) }));
+  } finally {
+    await Promise.all(Object.values(lent).map((pool) => pool.close()));
+  }
+}
+
 const rows = [];
-rows.push(...(await roundTrips()));
+const embeddedOnly = process.argv.includes('--embedded-only');
+if (!embeddedOnly) rows.push(...(await roundTrips()));
+if (existsSync(csv)) rows.push(...(await embedded()));
+if (embeddedOnly) {
+  printRows(rows);
+  process.exit(0);
+}
 if (existsSync(csv)) rows.push(...processes('csv Q2, 10M rows (bench/data/events-10000000.csv)', join(work, 'csv-q2.yaml')));
 else process.stderr.write(`no ${csv}: generate it first (bench/README.md); the CSV rows are left out\n`);
 if (!process.argv.includes('--csv-only')) {
@@ -162,7 +208,7 @@ if (!process.argv.includes('--csv-only')) {
 }
 const result = writeResult(
   'threads',
-  `Whole \`sluice run\` processes (native kernels; a fresh process per run, pool start-up included) with threads 0, 1 and 2, ${rounds} rounds interleaved, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (2 cores shared with other work: medianCpuMs is the process's CPU time, all threads); ratioToReference is the median wall time over threads 1's (speedUp its inverse: target ≥ 1.7 for threads 2 on the CSV job). Round trips: one warm worker, median of sequential tasks, ratio to the empty task; buildMs is the cost of building the batch in the main thread, included in both batch rows.`,
+  `Whole \`sluice run\` processes (native kernels; a fresh process per run, pool start-up included) with threads 0, 1 and 2, ${rounds} rounds interleaved, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (2 cores shared with other work: medianCpuMs is the process's CPU time, all threads); ratioToReference is the median wall time over threads 1's (speedUp its inverse: target ≥ 1.7 for threads 2 on the CSV job). Round trips: one warm worker, median of sequential tasks, ratio to the empty task; buildMs is the cost of building the batch in the main thread, included in both batch rows. Embedded: the same CSV Q2 job as runs in the bench's own process (${rounds * 2} rounds interleaved after one warm-up run each): inline, with a pool per run, and on a pool lent to the runs (RunOptions.pool, started once); ratioToReference is over threads 1 on the lent pool (speedUp: the target's ratio for threads 2 on it).`,
   'threads: 1',
   rows,
 );
