@@ -22,10 +22,18 @@ export declare class CsvParser {
    * `at…` of `columns` (one typed array per column not skipped, in file
    * order: Int32Array for int32 and utf8 codes, BigInt64Array,
    * Float64Array, Uint8Array for bool) and `validity` (bitmaps set to all
-   * ones; nulls are cleared). Errors number the fields of the file,
-   * skipped ones included.
+   * ones; nulls are cleared). `columns` need not be zeroed: every slot of
+   * each row parsed is written, 0 under a null (see `writesEveryValue`).
+   * Errors number the fields of the file, skipped ones included.
    */
   parse(input: Uint8Array, start: number, end: number, eof: boolean, line: number, columns: Array<Int32Array | BigInt64Array | Float64Array | Uint8Array>, validity: Uint8Array[], at: number, maxRows: number): CsvParseResult
+  /**
+   * Always true: `parse` writes every value slot of each row it reports,
+   * nulls included (as 0), so the caller may allocate the columns
+   * uninitialised. An addon built before this guarantee has no such
+   * property, and the columns are then zeroed (src/stages/sources/native-columns.ts).
+   */
+  get writesEveryValue(): boolean
   /** `[entries, bytes]` of the dictionary of kept column `column` (not counting skipped ones) so far. */
   dictionarySize(column: number): [number, number]
   /**

@@ -77,6 +77,19 @@ impl ColumnBuf<'_> {
         }
     }
 
+    /// Writes 0 (code 0, false) at `row`: the value under a null. The caller's
+    /// buffers may start uninitialised (sluice allocates them so, to skip
+    /// zeroing them), so every slot of every row reported must be written.
+    #[inline(always)]
+    fn zero(&mut self, row: usize) {
+        match self {
+            ColumnBuf::Int32(v) | ColumnBuf::Utf8(v) => v[row] = 0,
+            ColumnBuf::Int64(v) => v[row] = 0,
+            ColumnBuf::Float64(v) => v[row] = 0.0,
+            ColumnBuf::Bool(v) => v[row] = 0,
+        }
+    }
+
     fn type_of(&self) -> CsvType {
         match self {
             ColumnBuf::Int32(_) => CsvType::Int32,
@@ -89,10 +102,22 @@ impl ColumnBuf<'_> {
 }
 
 /// One column's output: its values and an Arrow validity bitmap that the
-/// caller has set to all ones; the parser clears the bit of each null.
+/// caller has set to all ones; the parser clears the bit of each null. The
+/// values need no initialising: each row reported has its slot written in
+/// every column, 0 under a null, so the output never depends on what the
+/// buffers held before.
 pub struct ColumnOut<'a> {
     pub values: ColumnBuf<'a>,
     pub validity: &'a mut [u8],
+}
+
+impl ColumnOut<'_> {
+    /// Row `row` is null: its bit cleared, its value slot 0.
+    #[inline(always)]
+    fn set_null(&mut self, row: usize) {
+        self.values.zero(row);
+        self.validity[row >> 3] &= !(1u8 << (row & 7));
+    }
 }
 
 /// Why a field could not be read as its column's type.
@@ -449,7 +474,7 @@ impl CsvParser {
             } else if first <= high && (first == delim || first == LF || first == CR) {
                 let (_, out) = outs.next()?;
                 // An empty unquoted field is null, whatever the column's type.
-                out.validity[row >> 3] &= !(1u8 << (row & 7));
+                out.set_null(row);
                 p
             } else {
                 let (c, out) = outs.next()?;
@@ -549,7 +574,7 @@ impl CsvParser {
             let (c, out) = outs.next()?;
             if start == stop {
                 // An empty unquoted field is null, whatever the column's type.
-                out.validity[row >> 3] &= !(1u8 << (row & 7));
+                out.set_null(row);
             } else {
                 match &mut out.values {
                     ColumnBuf::Int64(v) => v[row] = known_int(input, start, stop, 16)?,
@@ -706,7 +731,7 @@ impl CsvParser {
             let text = &input[f.start..f.end];
             let empty = text.is_empty() && !(f.quoted && matches!(out.values, ColumnBuf::Utf8(_)));
             if empty {
-                out.validity[row >> 3] &= !(1u8 << (row & 7));
+                out.set_null(row);
                 continue;
             }
             let status = match &mut out.values {

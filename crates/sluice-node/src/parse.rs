@@ -118,8 +118,9 @@ impl NativeCsvParser {
     /// `at…` of `columns` (one typed array per column not skipped, in file
     /// order: Int32Array for int32 and utf8 codes, BigInt64Array,
     /// Float64Array, Uint8Array for bool) and `validity` (bitmaps set to all
-    /// ones; nulls are cleared). Errors number the fields of the file,
-    /// skipped ones included.
+    /// ones; nulls are cleared). `columns` need not be zeroed: every slot of
+    /// each row parsed is written, 0 under a null (see `writesEveryValue`).
+    /// Errors number the fields of the file, skipped ones included.
     #[napi(catch_unwind)]
     #[allow(clippy::too_many_arguments)]
     pub fn parse(
@@ -231,6 +232,15 @@ impl NativeCsvParser {
             line: chunk.line as f64,
             error,
         })
+    }
+
+    /// Always true: `parse` writes every value slot of each row it reports,
+    /// nulls included (as 0), so the caller may allocate the columns
+    /// uninitialised. An addon built before this guarantee has no such
+    /// property, and the columns are then zeroed (src/stages/sources/native-columns.ts).
+    #[napi(getter, catch_unwind)]
+    pub fn writes_every_value(&self) -> bool {
+        true
     }
 
     /// `[entries, bytes]` of the dictionary of kept column `column` (not counting skipped ones) so far.

@@ -3,6 +3,12 @@
  * allocated here, in JS, so that a finished batch can be transferred to a worker thread (buffers
  * Rust allocates could not be), grown while the batch is built, and handed over without a copy;
  * only the utf8 dictionaries, which the parser holds, are copied once, at the end of the batch.
+ *
+ * When the parser writes every value slot of each row it reports (nulls as 0: the CSV parser's
+ * `writesEveryValue`), the columns are allocated uninitialised: zeroing them (calloc's memset)
+ * was ~3% of an in-memory CSV parse (profiles/csv-alloc). Each column keeps an ArrayBuffer of its
+ * own, exactly its size, so a batch still crosses to a worker by transfer, not by copy
+ * (src/runtime/parallel/transfer.ts copies a view that does not span its whole buffer).
  */
 import { allValid, bitmapBytes } from '../../batch/bitmap.js';
 import type { Column } from '../../batch/column.js';
@@ -16,23 +22,34 @@ export interface NativeDictionaries {
   dictionarySize(column: number): [number, number];
   copyDictionary(column: number, offsets: Int32Array, bytes: Uint8Array): void;
   clearDictionaries(): void;
+  /** True when each row parsed has every value slot written, nulls included (as 0). */
+  readonly writesEveryValue?: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
 
-function allocate(type: DataType, rows: number): ColumnValues {
+function allocate(type: DataType, rows: number, zeroed: boolean): ColumnValues {
+  const buffer = (bytesPerRow: number): ArrayBuffer => (zeroed ? new ArrayBuffer(rows * bytesPerRow) : uninitialised(rows * bytesPerRow));
   switch (type) {
     case 'int32':
     case 'utf8':
-      return new Int32Array(rows);
+      return new Int32Array(buffer(4));
     case 'int64':
     case 'timestamp':
-      return new BigInt64Array(rows);
+      return new BigInt64Array(buffer(8));
     case 'float64':
-      return new Float64Array(rows);
+      return new Float64Array(buffer(8));
     case 'bool':
-      return new Uint8Array(rows);
+      return new Uint8Array(buffer(1));
   }
+}
+
+/**
+ * An ArrayBuffer of `bytes` whose contents are whatever the allocator held: allocUnsafeSlow's
+ * buffer is never from Buffer's shared pool, so it is exactly `bytes` long and transferable.
+ */
+export function uninitialised(bytes: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
 }
 
 export class NativeColumns {
@@ -40,17 +57,21 @@ export class NativeColumns {
   values: ColumnValues[] = [];
   validity: Uint8Array[] = [];
   capacity = 0;
+  /** Whether the columns must start zeroed: the parser may leave a null's slot as it found it. */
+  private readonly zeroed: boolean;
 
   constructor(
     private readonly types: readonly DataType[],
     private readonly dictionaries: NativeDictionaries,
-  ) {}
+  ) {
+    this.zeroed = dictionaries.writesEveryValue !== true;
+  }
 
   /** Makes room for `rows` rows, keeping the first `kept`. */
   reserve(rows: number, kept: number): void {
     if (rows <= this.capacity) return;
     this.values = this.types.map((type, c) => {
-      const grown = allocate(type, rows);
+      const grown = allocate(type, rows, this.zeroed);
       if (kept > 0) grown.set(this.values[c]!.subarray(0, kept) as never);
       return grown;
     });
@@ -65,7 +86,7 @@ export class NativeColumns {
   /** The columns of the first `rows` rows; the next batch starts empty. */
   finish(rows: number): Column[] {
     const columns = this.types.map((type, c): Column => {
-      const full = this.values[c] ?? allocate(type, 0);
+      const full = this.values[c] ?? allocate(type, 0, true);
       const values = full.length === rows ? full : full.slice(0, rows);
       const validity = fittedValidity(this.validity[c] ?? EMPTY, rows);
       switch (type) {

@@ -5,12 +5,15 @@
  *
  * Nulls: an empty unquoted field is null in every type. A quoted empty field (`""`) is the empty
  * string in a utf8 column and null in any other (the empty string is no number or bool, and
- * writers that quote every field write their nulls that way).
+ * writers that quote every field write their nulls that way). A null's value slot is written 0:
+ * the columns are allocated uninitialised, as the native parser's are (../native-columns.ts), so
+ * every slot of every row read is written and no batch depends on what the memory held.
  */
 import { isUtf8 } from 'node:buffer';
 import { allValid } from '../../../batch/bitmap.js';
 import type { Column, Utf8Column } from '../../../batch/column.js';
 import type { DataType } from '../../../batch/schema.js';
+import { uninitialised } from '../native-columns.js';
 import { QUOTE } from './dialect.js';
 import { ESCAPED, type Tokens } from './tokenizer.js';
 import { OK, OUT_OF_RANGE, parseBoolInto, parseFloat64Into, parseInt32Into, parseInt64Into } from './values.js';
@@ -67,6 +70,13 @@ function grown<T extends TypedArray>(array: T, capacity: number): T {
   return out;
 }
 
+/** As `grown`, for a column's values: the slots past `array`'s are left uninitialised. */
+function grownColumn<T extends TypedArray>(array: T, capacity: number): T {
+  const out = new (array.constructor as new (buffer: ArrayBuffer) => T)(uninitialised(capacity * array.BYTES_PER_ELEMENT));
+  out.set(array as never);
+  return out;
+}
+
 function fitted<T extends TypedArray>(array: T, rows: number): T {
   return (array.length === rows ? array : array.slice(0, rows)) as T;
 }
@@ -75,7 +85,7 @@ class Float64Reader extends ColumnReader {
   private values = new Float64Array(0);
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    this.values = grown(this.values, rows);
+    this.values = grownColumn(this.values, rows);
     this.growValidity(rows);
     this.capacity = rows;
   }
@@ -86,6 +96,7 @@ class Float64Reader extends ColumnReader {
       const s = starts[i]!;
       const e = ends[i]!;
       if (s === e) {
+        values[at + r] = 0;
         this.setNull(at + r);
         continue;
       }
@@ -108,7 +119,7 @@ class Int32Reader extends ColumnReader {
   private values = new Int32Array(0);
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    this.values = grown(this.values, rows);
+    this.values = grownColumn(this.values, rows);
     this.growValidity(rows);
     this.capacity = rows;
   }
@@ -119,6 +130,7 @@ class Int32Reader extends ColumnReader {
       const s = starts[i]!;
       const e = ends[i]!;
       if (s === e) {
+        values[at + r] = 0;
         this.setNull(at + r);
         continue;
       }
@@ -146,7 +158,7 @@ class Int64Reader extends ColumnReader {
   }
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    this.values = grown(this.values, rows);
+    this.values = grownColumn(this.values, rows);
     this.words = new Int32Array(this.values.buffer);
     this.growValidity(rows);
     this.capacity = rows;
@@ -159,6 +171,8 @@ class Int64Reader extends ColumnReader {
       const s = starts[i]!;
       const e = ends[i]!;
       if (s === e) {
+        words[2 * (at + r)] = 0;
+        words[2 * (at + r) + 1] = 0;
         this.setNull(at + r);
         continue;
       }
@@ -183,7 +197,7 @@ class BoolReader extends ColumnReader {
   private values = new Uint8Array(0);
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    this.values = grown(this.values, rows);
+    this.values = grownColumn(this.values, rows);
     this.growValidity(rows);
     this.capacity = rows;
   }
@@ -194,6 +208,7 @@ class BoolReader extends ColumnReader {
       const s = starts[i]!;
       const e = ends[i]!;
       if (s === e) {
+        values[at + r] = 0;
         this.setNull(at + r);
         continue;
       }
@@ -229,7 +244,7 @@ class Utf8Reader extends ColumnReader {
 
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    this.codes = grown(this.codes, rows);
+    this.codes = grownColumn(this.codes, rows);
     this.growValidity(rows);
     this.capacity = rows;
   }
@@ -242,6 +257,7 @@ class Utf8Reader extends ColumnReader {
       const e = ends[i]!;
       const flag = flags[i]!;
       if (s === e && flag === 0) {
+        codes[at + r] = 0;
         this.setNull(at + r);
         continue;
       }
