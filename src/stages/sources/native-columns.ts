@@ -118,13 +118,17 @@ export class NativeColumns {
   }
 }
 
+/** Bytes of 0xff to compare a bitmap's whole bytes with; grown to the largest batch seen. */
+let ones = new Uint8Array(0);
+
 /** null when no row of [0, rows) is null, else the bitmap cut to `rows` with the bits past it cleared. */
 function fittedValidity(bitmap: Uint8Array, rows: number): Uint8Array | null {
   const bytes = bitmapBytes(rows);
   const whole = rows >>> 3;
   const tail = (1 << (rows & 7)) - 1;
-  let allSet = (rows & 7) === 0 || (bitmap[whole]! & tail) === tail;
-  for (let i = 0; allSet && i < whole; i++) allSet = bitmap[i] === 0xff;
+  if (ones.length < whole) ones = new Uint8Array(whole).fill(0xff);
+  // One memcmp: a loop over the bytes was ~1% of an in-memory CSV parse (8 KiB per column per batch).
+  const allSet = ((rows & 7) === 0 || (bitmap[whole]! & tail) === tail) && Buffer.compare(bitmap.subarray(0, whole), ones.subarray(0, whole)) === 0;
   if (allSet) return null;
   const out = bitmap.length === bytes ? bitmap : bitmap.slice(0, bytes);
   if (rows & 7) out[bytes - 1]! &= tail;
