@@ -37,7 +37,8 @@ export const ENTRIES = [
 /**
  * Left to node's loader: piscina starts its own worker file, then imports ours by path, and its
  * `move()` marks values with its own symbols, which a second copy inside the bundle would not match;
- * pino runs transports from real files (thread-stream) and pino-pretty is required on demand.
+ * pino is required on the first logger, from its own one-file build (pino.cjs, below; the
+ * package when that file is absent), and pino-pretty on demand.
  * The addon (native/index.cjs) is loaded through createRequire at run time, never seen here.
  * Everything else is bundled; bundling the CommonJS ones (yaml, commander) took ~50 ms of CPU off
  * `import 'sluice'` (profiles/start-up/README.md).
@@ -143,7 +144,22 @@ export async function bundle({ root = repoRoot } = {}) {
     logLevel: 'warning',
     plugins: [builtinStagesPlugin(), englishOnlyZodPlugin()],
   });
-  const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(root, file)));
+  // pino as one CommonJS file, which src/observe/logger.ts requires from beside the bundle. Its
+  // transports run thread-stream's worker from thread-stream's own files, so that stays outside
+  // (sluice writes through pino.destination and pino-pretty's prettyFactory, never a transport).
+  const pino = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['pino'],
+    outfile: join(out, 'pino.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['thread-stream'],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const written = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(pino.metafile.outputs)].map((file) => resolve(root, file)));
   for (const file of readdirSync(out)) {
     const path = join(out, file);
     if (!written.has(path) && Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });

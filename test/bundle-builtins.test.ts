@@ -84,6 +84,16 @@ describe('the bundle (scripts/bundle.mjs)', () => {
     expect(JSON.parse(probe.stdout)).toEqual({ locales: ['en'], message: 'Invalid input: expected number, received string' });
   });
 
+  it('logs through pino built as one file beside the bundle, never loading the package\'s files', () => {
+    // NODE_DEBUG=module: node's CommonJS loader names every file it loads on stderr.
+    const run = node([...cliNodeFlags(), join(root, 'dist/cli/main.js'), 'run', probeJob('logged'), '--log-level', 'info'], { NODE_DEBUG: 'module' });
+    expect(run.status).toBe(0);
+    const loads = [...run.stderr.matchAll(/^MODULE \d+: load "([^"]+)"/gm)].map((m) => m[1]!).filter((file) => file.includes('pino'));
+    expect(loads).toEqual([join(root, 'dist/bundle/pino.cjs')]);
+    const lines = run.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => [l['level'], l['msg']])).toEqual([['info', 'run started'], ['info', 'run finished']]);
+  });
+
   it('leaves the command executable, started by its first line with its node flags', () => {
     const direct = spawnSync(join(root, 'dist/cli/main.js'), ['run', probeJob('direct'), '--json', '--log-level', 'warn'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(direct.stderr).toBe('');

@@ -10,10 +10,22 @@ import type { Logger, LevelWithSilent } from 'pino';
 
 // pino-pretty is only needed on a terminal; loaded on demand it spares every other run ~50 ms.
 const requirePretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
-// pino itself (~30 CommonJS files, 20-35 ms) on the first logger: a pool worker imports this module
-// (through the kernels' warnings) but logs nothing, and each worker would pay for it at start.
+// pino itself on the first logger: a pool worker imports this module (through the kernels'
+// warnings) but logs nothing, and each worker would pay for it at start. Beside the bundle,
+// scripts/bundle.mjs writes pino as one file (pino.cjs): node's loader took 34-40 ms for its ~30
+// CommonJS files, one file 13-16 ms. tsc's modules and the sources (tests) have no such file.
 let pinoModule: typeof import('pino') | undefined;
-const pinoLib = (): typeof import('pino') => (pinoModule ??= createRequire(import.meta.url)('pino') as typeof import('pino'));
+const pinoLib = (): typeof import('pino') => (pinoModule ??= loadPino());
+
+function loadPino(): typeof import('pino') {
+  const require = createRequire(import.meta.url);
+  try {
+    return require('./pino.cjs') as typeof import('pino');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    return require('pino') as typeof import('pino');
+  }
+}
 
 export type { Logger } from 'pino';
 
