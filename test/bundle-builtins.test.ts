@@ -94,6 +94,16 @@ describe('the bundle (scripts/bundle.mjs)', () => {
     expect(lines.map((l) => [l['level'], l['msg']])).toEqual([['info', 'run started'], ['info', 'run finished']]);
   });
 
+  it('loads no piscina file for a run on the main thread (threads: 0)', () => {
+    const job = join(root, 'inline.yaml');
+    writeFileSync(job, `threads: 0\nsource: { type: synthetic, rows: 40000, split_rows: 5000 }\nsink: { type: json_file, path: ${join(root, 'inline.json')} }\n`);
+    const run = node([...cliNodeFlags(), join(root, 'dist/cli/main.js'), 'run', job, '--log-level', 'warn'], { NODE_DEBUG: 'module' });
+    expect(run.status).toBe(0);
+    const loads = [...run.stderr.matchAll(/^MODULE \d+: load "([^"]+)"/gm)].map((m) => m[1]!);
+    expect(loads.some((file) => file.endsWith('native/index.cjs'))).toBe(true); // the capture works
+    expect(loads.filter((file) => file.includes('piscina'))).toEqual([]);
+  });
+
   it('leaves the command executable, started by its first line with its node flags', () => {
     const direct = spawnSync(join(root, 'dist/cli/main.js'), ['run', probeJob('direct'), '--json', '--log-level', 'warn'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(direct.stderr).toBe('');
