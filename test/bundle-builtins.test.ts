@@ -104,6 +104,17 @@ describe('the bundle (scripts/bundle.mjs)', () => {
     expect(loads.filter((file) => file.includes('piscina'))).toEqual([]);
   });
 
+  it('starts a worker without node:crypto, which only the main thread uses (run ids, temporary file names)', () => {
+    const script = `import { Worker } from 'node:worker_threads';
+const w = new Worker(\`import(\${JSON.stringify(process.argv[1])}).then(async () => (await import('node:worker_threads')).parentPort.postMessage(process.moduleLoadList))\`, { eval: true });
+w.once('message', (loaded) => { console.log(JSON.stringify(loaded.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)))); w.terminate(); });`;
+    const started = node(['--input-type=module', '-e', script, join(root, 'dist/bundle/worker.js')]);
+    expect(started.stderr).toBe('');
+    const modules = JSON.parse(started.stdout) as string[];
+    expect(modules).toContain('internal/worker/io');
+    expect(modules.filter((m) => m.includes('crypto'))).toEqual([]);
+  });
+
   it('leaves the command executable, started by its first line with its node flags', () => {
     const direct = spawnSync(join(root, 'dist/cli/main.js'), ['run', probeJob('direct'), '--json', '--log-level', 'warn'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(direct.stderr).toBe('');

@@ -3,7 +3,6 @@
  * closed whether the stream ends, fails, or is stopped early; a sink's file only appears at its
  * path once everything is written and synced.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -64,6 +63,8 @@ export class AtomicFile implements AsyncDisposable {
   static async create(path: string): Promise<AtomicFile> {
     const dir = dirname(path);
     await mkdir(dir, { recursive: true });
+    // node:crypto here, not on import: workers read files through this module and never write one.
+    const { randomBytes } = await import('node:crypto');
     const tempPath = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     return new AtomicFile(path, tempPath, await open(tempPath, 'wx'));
   }
