@@ -103,6 +103,32 @@ describe('a worker pool lent to runs (RunOptions.pool)', () => {
     expect((await collect(job(2), pool)).rows).toEqual((await collect(job(0))).rows);
   });
 
+  it('serves two runs at once, each with its own result', async () => {
+    const small = (value: number): JobSpec => ({ ...job(2), transforms: [{ type: 'threshold_filter', column: 'value', op: 'gt', value }, job(2).transforms!.at(-1)!] });
+    const expected = await Promise.all([collect({ ...small(10), threads: 0 }), collect({ ...small(90), threads: 0 })]);
+    const lent = await Promise.all([collect(small(10), pool), collect(small(90), pool)]);
+    expect(lent.map((r) => r.rows)).toEqual(expected.map((r) => r.rows));
+    expect(lent[0]!.rows).not.toEqual(lent[1]!.rows);
+    expect(lent.flatMap((r) => r.counts.map(([, , , onWorkers]) => onWorkers))).toEqual([true, true, true, true, true, true]);
+    expect(pool.isClosed).toBe(false);
+  });
+
+  it('takes the batches of a source without splits, and stays open', async () => {
+    const plain = new URL('./fixtures/faults/plain-source.mjs', import.meta.url).pathname;
+    const spec = (threads: number): JobSpec => ({
+      plugins: [plain],
+      threads,
+      source: { type: 'plain_source', rows: 20_000, batch_size: 1000 },
+      transforms: [{ type: 'threshold_filter', column: 'value', op: 'lt', value: 7 }],
+    });
+    const inline = await collect(spec(0));
+    const lent = await collect(spec(2), pool);
+    expect(lent.rows).toEqual(inline.rows);
+    expect(lent.rows).toHaveLength(1400);
+    expect(lent.counts[1]).toEqual(['transforms[0]', 20_000, 1400, true]);
+    expect(pool.isClosed).toBe(false);
+  });
+
   it('is refused when it is closed or is not a pool, naming the option', async () => {
     const closed = new WorkerPool({ threads: 1 });
     await closed.close();
