@@ -459,74 +459,101 @@ impl CsvParser {
     ) -> Option<usize> {
         let delim = self.delimiter;
         let high = delim.max(CR);
-        let last = self.fields.len() - 1;
         let mut p = pos;
+        if !PROJECTED {
+            // Every field is a column: one iterator over them, the last one
+            // outside the loop (a field counter beside the columns' iterator
+            // and a RangeInclusive kept three loop variables on the stack).
+            let (last, init) = columns.split_last_mut()?;
+            for (c, out) in init.iter_mut().enumerate() {
+                let stop = self.fast_field(input, p, c, out, row, delim, high)?;
+                if *input.get(stop)? != delim {
+                    return None;
+                }
+                p = stop + 1;
+            }
+            let stop = self.fast_field(input, p, init.len(), last, row, delim, high)?;
+            return line_end(input, stop);
+        }
+        let last = self.fields.len() - 1;
         let mut outs = columns.iter_mut().enumerate();
         for field in 0..=last {
-            let first = *input.get(p)?;
             // SAFETY: `field <= last < self.skipped.len()`.
-            let stop = if PROJECTED && unsafe { *self.skipped.get_unchecked(field) } {
-                if first == QUOTE {
+            let stop = if unsafe { *self.skipped.get_unchecked(field) } {
+                if *input.get(p)? == QUOTE {
                     simple_quoted(input, p)?.1
                 } else {
                     unquoted_end(input, p, delim, high)
                 }
-            } else if first <= high && (first == delim || first == LF || first == CR) {
-                let (_, out) = outs.next()?;
-                // An empty unquoted field is null, whatever the column's type.
-                out.set_null(row);
-                p
             } else {
                 let (c, out) = outs.next()?;
-                match &mut out.values {
-                    ColumnBuf::Int64(v) => {
-                        let (x, stop) = fast_int(input, p, 18)?;
-                        v[row] = x;
-                        stop
-                    }
-                    ColumnBuf::Int32(v) => {
-                        let (x, stop) = fast_int(input, p, 9)?;
-                        v[row] = x as i32;
-                        stop
-                    }
-                    ColumnBuf::Float64(v) => {
-                        let (x, stop) = fast_f64(input, p)?;
-                        v[row] = x;
-                        stop
-                    }
-                    ColumnBuf::Bool(v) => {
-                        let stop = unquoted_end(input, p, delim, high);
-                        v[row] = parse_bool(&input[p..stop])? as u8;
-                        stop
-                    }
-                    ColumnBuf::Utf8(v) => {
-                        let (text, stop) = if first == QUOTE {
-                            // Many writers quote every string.
-                            simple_quoted(input, p)?
-                        } else {
-                            let stop = unquoted_end(input, p, delim, high);
-                            (p..stop, stop)
-                        };
-                        v[row] = self.dictionaries[c].lookup_at(input, text.start, text.end)?;
-                        stop
-                    }
-                }
+                self.fast_field(input, p, c, out, row, delim, high)?
             };
-            let b = *input.get(stop)?;
             if field < last {
-                if b != delim {
+                if *input.get(stop)? != delim {
                     return None;
                 }
                 p = stop + 1;
-            } else if b == LF {
-                return Some(stop + 1);
-            } else if b == CR && input.get(stop + 1) == Some(&LF) {
-                return Some(stop + 2);
             } else {
-                return None;
+                return line_end(input, stop);
             }
         }
         None
+    }
+
+    /// The field at `p` of kept column `c` converted into row `row` as
+    /// `fast_record` reads it; where it stops, or `None` for the general path.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn fast_field(
+        &self,
+        input: &[u8],
+        p: usize,
+        c: usize,
+        out: &mut ColumnOut<'_>,
+        row: usize,
+        delim: u8,
+        high: u8,
+    ) -> Option<usize> {
+        let first = *input.get(p)?;
+        if first <= high && (first == delim || first == LF || first == CR) {
+            // An empty unquoted field is null, whatever the column's type.
+            out.set_null(row);
+            return Some(p);
+        }
+        Some(match &mut out.values {
+            ColumnBuf::Int64(v) => {
+                let (x, stop) = fast_int(input, p, 18)?;
+                v[row] = x;
+                stop
+            }
+            ColumnBuf::Int32(v) => {
+                let (x, stop) = fast_int(input, p, 9)?;
+                v[row] = x as i32;
+                stop
+            }
+            ColumnBuf::Float64(v) => {
+                let (x, stop) = fast_f64(input, p)?;
+                v[row] = x;
+                stop
+            }
+            ColumnBuf::Bool(v) => {
+                let stop = unquoted_end(input, p, delim, high);
+                v[row] = parse_bool(&input[p..stop])? as u8;
+                stop
+            }
+            ColumnBuf::Utf8(v) => {
+                let (text, stop) = if first == QUOTE {
+                    // Many writers quote every string.
+                    simple_quoted(input, p)?
+                } else {
+                    let stop = unquoted_end(input, p, delim, high);
+                    (p..stop, stop)
+                };
+                v[row] = self.dictionaries[c].lookup_at(input, text.start, text.end)?;
+                stop
+            }
+        })
     }
 
     /// The record at `pos` converted as `fast_record` does, when its line
@@ -771,6 +798,17 @@ impl CsvParser {
             }
         }
         Ok(())
+    }
+}
+
+/// The position after the line break at `stop` that ends a record (LF or
+/// CRLF), or `None` (another byte, a lone CR, or the end of the input).
+#[inline(always)]
+fn line_end(input: &[u8], stop: usize) -> Option<usize> {
+    match *input.get(stop)? {
+        LF => Some(stop + 1),
+        CR if input.get(stop + 1) == Some(&LF) => Some(stop + 2),
+        _ => None,
     }
 }
 
