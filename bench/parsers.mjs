@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 // does not export, and they must be the same module instances (scripts/bundle.mjs).
 import { jsKernels, selectKernels } from '../dist/kernels/index.js';
 import { Pipeline } from '../dist/runtime/pipeline.js';
+import { csvBytes, inMemoryParsers } from './lib/csv-in-memory.mjs';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const argValue = (name, fallback) => {
@@ -128,34 +129,13 @@ for (const format of formats) {
 // in one buffer, so that reading the file (shared by both parsers) is left out and the ratio is
 // the parsers' own: bytes into typed columns, allocation of the batches' columns included.
 if (formats.includes('csv')) {
-  const { CsvInput } = await import('../dist/stages/sources/csv/input.js');
-  const { NativeBatchParser, TokenBatchParser, readRecords } = await import('../dist/stages/sources/csv/records.js');
-  const { nativeCsvParser } = await import('../dist/kernels/parse-csv.js');
-  const { Schema } = await import('../dist/batch/schema.js');
-  const file = dataFile('csv');
-  const bytes = readFileSync(file);
-  const bodyStart = bytes.indexOf(10) + 1;
-  const names = bytes.subarray(0, bodyStart - 1).toString().split(',');
-  const types = { id: 'int64', ts: 'int64', user_id: 'int32', category: 'utf8', value: 'float64' };
-  const schema = new Schema(names.map((name) => ({ name, type: types[name], nullable: true })));
-  const wording = { path: file, declared: () => true, sampleRows: 0 };
-  const batchSize = 65_536;
-  // Every column read (no projection): the parsers' whole work.
-  const kept = names.map((_, i) => i);
-  const parsers = {
-    native: () => new NativeBatchParser(nativeCsvParser('native'), schema, kept, 44, wording, batchSize),
-    js: () => new TokenBatchParser(schema, kept, 44, wording, batchSize),
-  };
+  const data = csvBytes(dataFile('csv'));
+  const { bytes } = data;
+  const parsers = await inMemoryParsers(new URL('../dist', import.meta.url).href, data);
   const inMemoryOnce = async (key) => {
-    const input = new CsvInput({ handle: { read: async () => ({ bytesRead: 0 }) } }, 1 << 20, undefined, () => undefined);
-    input.buf = bytes;
-    input.pos = bodyStart;
-    input.end = bytes.length;
-    input.eof = true;
     const started = performance.now();
     const cpu = process.cpuUsage();
-    let count = 0;
-    for await (const batch of readRecords(input, parsers[key](), names.length, batchSize, Infinity, new AbortController().signal)) count += batch.numRows;
+    const count = await parsers.parse(key);
     const ms = performance.now() - started;
     if (count !== rows) throw new Error(`read ${count} rows, expected ${rows}`);
     return { ms, cpu: cpuMs(process.cpuUsage(cpu)) };

@@ -4,9 +4,9 @@
 // with --js, each build's TypeScript twin.
 // Usage: node --initial-old-space-size=128 profiles/csv-alloc/ab.mjs [--js] [--rounds N] NAME=ROOT ...
 //   ROOT holds dist/ (tsc output) and native/ (index.cjs + the .node addon), as the repo does.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { csvBytes, inMemoryParsers } from '../../bench/lib/csv-in-memory.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -20,36 +20,19 @@ if (withJs) args.splice(args.indexOf('--js'), 1);
 const rounds = Number(flag('--rounds') ?? 7);
 if (args.length === 0) throw new Error('usage: ab.mjs [--js] [--rounds N] NAME=ROOT ...');
 
-const file = new URL('../../bench/data/events-10000000.csv', import.meta.url).pathname;
-const bytes = readFileSync(file);
-const bodyStart = bytes.indexOf(10) + 1;
-const names = bytes.subarray(0, bodyStart - 1).toString().split(',');
-const types = { id: 'int64', ts: 'int64', user_id: 'int32', category: 'utf8', value: 'float64' };
-const batchSize = 65_536;
-const kept = names.map((_, i) => i);
+const data = csvBytes(new URL('../../bench/data/events-10000000.csv', import.meta.url).pathname);
+const { bytes } = data;
 
 const cases = [];
 for (const arg of args) {
   const [name, root] = arg.split('=');
-  const dist = pathToFileURL(resolve(root, 'dist')).href;
-  const { CsvInput } = await import(`${dist}/stages/sources/csv/input.js`);
-  const { NativeBatchParser, TokenBatchParser, readRecords } = await import(`${dist}/stages/sources/csv/records.js`);
-  const { nativeCsvParser } = await import(`${dist}/kernels/parse-csv.js`);
-  const { Schema } = await import(`${dist}/batch/schema.js`);
-  const schema = new Schema(names.map((n) => ({ name: n, type: types[n], nullable: true })));
-  const wording = { path: file, declared: () => true, sampleRows: 0 };
-  const run = async (parser) => {
-    const input = new CsvInput({ handle: { read: async () => ({ bytesRead: 0 }) } }, 1 << 20, undefined, () => undefined);
-    input.buf = bytes;
-    input.pos = bodyStart;
-    input.end = bytes.length;
-    input.eof = true;
-    let count = 0;
-    for await (const batch of readRecords(input, parser, names.length, batchSize, Infinity, new AbortController().signal)) count += batch.numRows;
+  const parsers = await inMemoryParsers(pathToFileURL(resolve(root, 'dist')).href, data);
+  const run = async (kind) => {
+    const count = await parsers.parse(kind);
     if (count !== 10_000_000) throw new Error(`${name}: read ${count} rows`);
   };
-  cases.push({ label: `${name} native`, once: () => run(new NativeBatchParser(nativeCsvParser('native'), schema, kept, 44, wording, batchSize)) });
-  if (withJs) cases.push({ label: `${name} js`, once: () => run(new TokenBatchParser(schema, kept, 44, wording, batchSize)) });
+  cases.push({ label: `${name} native`, once: () => run('native') });
+  if (withJs) cases.push({ label: `${name} js`, once: () => run('js') });
 }
 
 const times = new Map(cases.map((c) => [c.label, { wall: [], cpu: [] }]));
