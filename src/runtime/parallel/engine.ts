@@ -503,7 +503,7 @@ async function* pooledResults(
  * counted plus what running units have read so far (each worker writes its unit's slot of a
  * shared buffer). Merging a unit ends its slot, so nothing is counted twice.
  */
-function liveProgress(metrics: StageMetrics, splits: number) {
+export function liveProgress(metrics: StageMetrics, splits: number) {
   const buffer = new SharedArrayBuffer(16 * splits);
   const slots = new Float64Array(buffer);
   const running = new Set<number>();
@@ -514,8 +514,13 @@ function liveProgress(metrics: StageMetrics, splits: number) {
   };
   let rows = metrics.rowsOut;
   let bytes = metrics.bytesRead;
-  Object.defineProperty(metrics, 'rowsOut', { configurable: true, enumerable: true, get: () => rows + sum(0), set: (v: number) => (rows = v - sum(0)) });
-  Object.defineProperty(metrics, 'bytesRead', { configurable: true, enumerable: true, get: () => bytes + sum(1), set: (v: number) => (bytes = v - sum(1)) });
+  // What the last read of each count took from the running units. `m.rowsOut += n` reads, then
+  // writes, while workers go on writing their slots: the write takes off what that read added,
+  // not a sum taken again (a slot that grew in between lost a batch from the merged count).
+  const seen = [0, 0];
+  const read = (merged: number, j: number) => merged + (seen[j] = sum(j));
+  Object.defineProperty(metrics, 'rowsOut', { configurable: true, enumerable: true, get: () => read(rows, 0), set: (v: number) => (rows = v - seen[0]!) });
+  Object.defineProperty(metrics, 'bytesRead', { configurable: true, enumerable: true, get: () => read(bytes, 1), set: (v: number) => (bytes = v - seen[1]!) });
   return {
     buffer,
     start(k: number) {
