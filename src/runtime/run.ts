@@ -163,7 +163,7 @@ export function openRun(plan: Plan, options: RunOptions = {}): OpenedRun {
   };
   const started = performance.now();
   // Layer 4: the source with the per-batch prefix (and an aggregation after it) may run as units on the pool.
-  const block = planParallel(plan, { sampling: options.tap !== undefined, ...(options.pool === undefined ? {} : { pool: options.pool }) });
+  const block = planParallel(plan, { sampling: options.tap !== undefined });
   const opened = block?.open({ signal: controller.signal, kernels, log, context, reject: hooks.reject, ...(options.pool === undefined ? {} : { pool: options.pool }) });
   const sourceMetrics = opened?.metrics[0] ?? newMetrics(plan.source.place, plan.source.cls.type, 'source');
   sourceMetrics.bytesTotal = inputSize(plan);

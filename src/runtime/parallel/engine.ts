@@ -57,14 +57,18 @@ export function policyOf(planned: PlannedStage): StagePolicy {
  */
 const MIN_SPLITS_FOR_DEFAULT_POOL = 8;
 
-/** The job's thread count: `threads:`, default the cores; a lent pool's size unless the job says 0. */
-export function threadsOf(plan: Plan, lent?: WorkerPool): number {
-  const threads = plan.spec.threads ?? availableParallelism();
-  return lent !== undefined && threads > 0 ? lent.threads : threads;
+/** The job's thread count: `threads:`, default the cores. */
+export function threadsOf(plan: Plan): number {
+  return plan.spec.threads ?? availableParallelism();
+}
+
+/** The workers a block runs on: a lent pool's, unless the job keeps to the main thread. */
+function workersOf(threads: number, env: BlockEnv): number {
+  return env.pool !== undefined && threads > 0 ? env.pool.threads : threads;
 }
 
 /** The parallel block of `plan`, or undefined when the plan has none (it then runs as a plain chain). */
-export function planParallel(plan: Plan, options: { readonly sampling?: boolean; readonly pool?: WorkerPool } = {}): ParallelBlock | undefined {
+export function planParallel(plan: Plan, options: { readonly sampling?: boolean } = {}): ParallelBlock | undefined {
   // A sample shows every stage's output; inside a unit only the last one is visible.
   if (options.sampling) return undefined;
   const prefix: PlannedStage<BatchTransform>[] = [];
@@ -76,11 +80,11 @@ export function planParallel(plan: Plan, options: { readonly sampling?: boolean;
   const splittable = typeof source.splits === 'function' && typeof source.streamSplit === 'function';
   const next = plan.transforms[prefix.length]?.stage;
   const aggregate = splittable && next !== undefined && typeof next.accumulator === 'function' && typeof next.finishPartials === 'function' ? (plan.transforms[prefix.length] as PlannedStage<Transform>) : undefined;
-  const threads = threadsOf(plan, options.pool);
+  const threads = threadsOf(plan);
   if (splittable && (prefix.length > 0 || aggregate !== undefined)) {
-    return { covered: prefix.length + (aggregate === undefined ? 0 : 1), open: (env) => openSplits(plan, prefix, aggregate, threads, env) };
+    return { covered: prefix.length + (aggregate === undefined ? 0 : 1), open: (env) => openSplits(plan, prefix, aggregate, workersOf(threads, env), env) };
   }
-  if (!splittable && prefix.length > 0 && threads > 0) return { covered: prefix.length, open: (env) => openBatches(plan, prefix, threads, env) };
+  if (!splittable && prefix.length > 0 && threads > 0) return { covered: prefix.length, open: (env) => openBatches(plan, prefix, workersOf(threads, env), env) };
   return undefined;
 }
 
