@@ -7,8 +7,11 @@
 import { createRequire } from 'node:module';
 import type { Logger, LevelWithSilent } from 'pino';
 
+// What this module needs is loaded when first used, not on import (below: pino-pretty, pino,
+// node:crypto); a pool worker imports this module and uses none of them.
+const require = createRequire(import.meta.url);
 // pino-pretty is only needed on a terminal; loaded on demand it spares every other run ~50 ms.
-const requirePretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+const requirePretty = (): typeof import('pino-pretty') => require('pino-pretty') as typeof import('pino-pretty');
 // pino itself on the first logger: a pool worker imports this module (through the kernels'
 // warnings) but logs nothing, and each worker would pay for it at start. Beside the bundle,
 // scripts/bundle.mjs writes pino as one file (pino.cjs): node's loader took 34-40 ms for its ~30
@@ -17,7 +20,6 @@ let pinoModule: typeof import('pino') | undefined;
 const pinoLib = (): typeof import('pino') => (pinoModule ??= loadPino());
 
 function loadPino(): typeof import('pino') {
-  const require = createRequire(import.meta.url);
   try {
     return require('./pino.cjs') as typeof import('pino');
   } catch (error) {
@@ -89,9 +91,8 @@ export function configureLogger(options: LoggerOptions | Logger): Logger {
 
 /** A fresh run id: short enough to read, unique enough to grep across a scheduler's logs. */
 export function newRunId(): string {
-  // node:crypto on first use: a pool worker imports this module but never names a run, and
-  // loading crypto's ~25 internal modules was 10-30 ms of each worker's start.
-  return (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomUUID();
+  // node:crypto's ~16 internal modules took a few ms of each worker's start.
+  return (require('node:crypto') as typeof import('node:crypto')).randomUUID();
 }
 
 /** The logger for one run: every line carries the run id. */
