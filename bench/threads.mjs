@@ -173,8 +173,9 @@ async function embedded() {
     { name: 'threads: 1, lent warm pool', threads: 1, pool: lent[1] },
     { name: 'threads: 2, lent warm pool', threads: 2, pool: lent[2] },
   ];
+  const spec = (await Pipeline.fromFile(job)).plan.spec;
   const once = async (arm) => {
-    const pipeline = await Pipeline.fromJob({ ...(await Pipeline.fromFile(job)).plan.spec, threads: arm.threads }, { baseDir: work });
+    const pipeline = await Pipeline.fromJob({ ...spec, threads: arm.threads }, { baseDir: work });
     const started = performance.now();
     await pipeline.run(arm.pool === undefined ? {} : { pool: arm.pool });
     return performance.now() - started;
