@@ -851,6 +851,7 @@ module.exports.groupedStatsI32 = nativeBinding.groupedStatsI32
 module.exports.groupedStatsI64 = nativeBinding.groupedStatsI64
 module.exports.groupedStatsValidF64 = nativeBinding.groupedStatsValidF64
 module.exports.internPairs = nativeBinding.internPairs
+module.exports.mapFileRange = nativeBinding.mapFileRange
 module.exports.nativeInfo = nativeBinding.nativeInfo
 module.exports.sortStableF64 = nativeBinding.sortStableF64
 module.exports.sumF64 = nativeBinding.sumF64

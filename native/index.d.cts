@@ -203,6 +203,18 @@ export declare function groupedStatsValidF64(values: Float64Array, validity: Uin
  */
 export declare function internPairs(a: Int32Array, b: Int32Array, slots: Int32Array, count: number, out: Int32Array, keysA: Int32Array | null | undefined, keysB: Int32Array | null | undefined): number
 
+/**
+ * Returns a Buffer of `length` bytes over the file open as `fd`, from byte
+ * `offset` on (any offset: the mapping starts at the page before it). The
+ * file must hold the whole range: a mapped page past its end cannot be read
+ * (the caller checks the size first). The mapping outlives `fd`.
+ *
+ * Throws `TypeError` for arguments that are not numbers, `RangeError` for a
+ * negative or fractional one or a zero `length`, and `Error` (with the OS
+ * error, e.g. `ENODEV` for a pipe) when the file cannot be mapped.
+ */
+export declare function mapFileRange(fd: number, offset: number, length: number): Buffer
+
 export declare function nativeInfo(): NativeInfo
 
 /** What was loaded: the addon's crate version and build profile. */

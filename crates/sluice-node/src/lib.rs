@@ -13,6 +13,7 @@ mod args;
 mod error;
 mod group_multi;
 mod group_typed;
+mod mapped;
 mod ndjson;
 mod parse;
 mod sort;

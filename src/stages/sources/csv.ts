@@ -92,6 +92,7 @@ import { Schema, type DataType, type Field } from '../../batch/schema.js';
 import { InputFile } from '../../flow/files.js';
 import { didYouMean, registerStage, Source, type PlanContext, type SourceSplit, type SplitExtent, type StageContext } from '../../registry/index.js';
 import { DataError } from '../../runtime/errors.js';
+import { fileMapper } from '../../kernels/mapped-file.js';
 import { nativeCsvParser } from '../../kernels/parse-csv.js';
 import { CSV_TYPES, delimiterOption } from './csv/dialect.js';
 import { CsvInput } from './csv/input.js';
@@ -102,6 +103,8 @@ import { vote, VOTE_ANY, VOTE_BOOL, VOTE_FLOAT64, VOTE_INT64 } from './csv/value
 
 /** Records read to infer the types of undeclared columns. */
 export const SAMPLE_ROWS = 1000;
+/** How far past its range a split's mapping reaches, for the record that straddles its end. */
+const MAPPED_PAST_LIMIT = 64 * 1024;
 /** How far past its range a guessed split follows a record, at least: see readRecords. */
 const MIN_STRADDLE_BYTES = 1 << 20;
 
@@ -264,6 +267,8 @@ export class CsvSource extends Source<Options> {
     await using file = await InputFile.open(split.path);
     const input = new CsvInput(file, this.chunkSize, ctx.signal, (_, endOffset) => report(endOffset), from, true);
     input.cursor.line = startLine;
+    const map = fileMapper(ctx.kernels.implementation);
+    if (map !== null) input.mapThrough(map, limitOf(split) + MAPPED_PAST_LIMIT);
     const extent = (start: number): SplitExtent => {
       if (Number.isFinite(nominal.end)) report(nominal.end); // the split is done with its range
       const end = input.offsetOf(input.pos);

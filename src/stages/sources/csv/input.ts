@@ -5,6 +5,7 @@
  * positional, from `from` on, so a split of the file can start anywhere.
  */
 import type { InputFile } from '../../../flow/files.js';
+import type { MapFileRange } from '../../../kernels/mapped-file.js';
 import { tokenize, Tokens, type Cursor } from './tokenizer.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -13,6 +14,15 @@ const EMPTY = Buffer.alloc(0);
  * the window can move onto the chunk without copying it (only that record is copied).
  */
 const HEADROOM = 64 * 1024;
+
+/** A mapped window spans at most this many chunks (64 MiB by default), at least one. */
+const MAX_MAPPED_CHUNKS = 64;
+
+/** Reading through mappings: the mapper, and the file offset the windows should reach (see `mapThrough`). */
+interface Mapping {
+  readonly map: MapFileRange;
+  readonly until: number;
+}
 
 /** A chunk being read while the window before it is parsed. */
 interface ReadAhead {
@@ -33,6 +43,8 @@ export class CsvInput {
   private ahead: ReadAhead | null = null;
   /** The buffer the next read-ahead goes into (a window's buffer the parsers are done with). */
   private spare: Buffer | null = null;
+  /** Set while the window is a mapping of the file: it is read-only to us, and `more` maps the next one. */
+  private mapping: Mapping | null = null;
   constructor(
     private readonly file: InputFile,
     private readonly chunkSize: number,
@@ -60,6 +72,38 @@ export class CsvInput {
     return offset - (this.readAt - this.end);
   }
 
+  /**
+   * Reads through mappings of the file instead of copies: each window maps the file from the
+   * unfinished record on, up to `until` (a split's end plus a little: one mapping per split) or at
+   * most 64 chunks, at least one chunk. The parsers copy what they keep, so no view of a window
+   * outlives it, and an unused mapping is released when V8 collects it. A file that cannot be
+   * mapped (a pipe) or is empty past the window is read by copying; so is everything after it.
+   * Call before the first read.
+   */
+  mapThrough(map: MapFileRange, until: number): void {
+    this.mapping = { map, until };
+  }
+
+  /** Maps the next window (see `mapThrough`); false when there is none to map. */
+  private mapNext(mapping: Mapping): boolean {
+    const at = this.offsetOf(this.pos);
+    const kept = this.end - this.pos;
+    const length = Math.min(this.file.size - at, Math.max(this.chunkSize, 2 * kept, Math.min(mapping.until - at, MAX_MAPPED_CHUNKS * this.chunkSize)));
+    if (length <= kept) return false;
+    let window: Buffer;
+    try {
+      window = mapping.map(this.file.handle.fd, at, length);
+    } catch {
+      return false; // not mappable: copies do the same
+    }
+    this.buf = window;
+    this.pos = 0;
+    this.end = length;
+    this.readAt = at + length;
+    this.onBytes(length - kept, this.readAt);
+    return true;
+  }
+
   /** Reads the first bytes and skips a UTF-8 byte order mark. */
   async start(): Promise<void> {
     while (this.end - this.pos < 3 && !this.eof) await this.more();
@@ -76,6 +120,17 @@ export class CsvInput {
    */
   async more(): Promise<void> {
     this.signal?.throwIfAborted();
+    if (this.mapping !== null) {
+      if (this.mapNext(this.mapping)) return;
+      // From here on, copies: the window's buffer is a fresh one, never the mapping.
+      this.mapping = null;
+      const kept = this.end - this.pos;
+      const copy = Buffer.allocUnsafe(kept + this.chunkSize);
+      this.buf.copy(copy, 0, this.pos, this.end);
+      this.buf = copy;
+      this.pos = 0;
+      this.end = kept;
+    }
     if (this.ahead !== null) return this.moreAhead(this.ahead);
     await this.moreNow();
     this.startReadAhead();
