@@ -125,7 +125,7 @@ export class WorkerPool {
 
   /** Settles when every worker has finished importing the stage modules (see `close`). */
   private loaded: Promise<unknown> = Promise.resolve();
-  private started: { readonly key: string; readonly hello: Promise<Hello> } | undefined;
+  private started: { readonly key: string; readonly hello: Promise<Hello>; answered: boolean } | undefined;
 
   /**
    * Imports the job's stage modules in every worker (one task each: a worker runs one at a time)
@@ -150,8 +150,18 @@ export class WorkerPool {
       timer.unref();
     });
     const hello = Promise.race([Promise.all(all).then((hellos) => hellos[0]!), limit]).finally(() => clearTimeout(timer));
-    this.started = { key, hello };
+    const started = { key, hello, answered: false };
+    hello.then(
+      () => (started.answered = true),
+      () => undefined,
+    );
+    this.started = started;
     return hello;
+  }
+
+  /** Whether every worker has answered `hello` for these modules: a run asking now waits for nothing. */
+  isReady(plugins: readonly string[], baseDir: string): boolean {
+    return this.started?.key === JSON.stringify([plugins, baseDir]) && this.started.answered;
   }
 
   /**

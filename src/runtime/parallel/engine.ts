@@ -316,11 +316,15 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
         })
       : undefined;
   const headStart = process.env['SLUICE_HEAD_START'] !== '0';
+  // A lent pool already started for these modules takes every split: the head start only covers
+  // a pool's start, and a main thread reading beside a worker per core puts three parsers on two.
+  const ready = starting !== undefined && env.pool?.isReady(job.plugins, job.baseDir) === true;
   try {
+    if (ready) await untilAborted(starting, env.signal);
     // While the workers start (module loading: 0.3–1 s), the main thread reads splits itself:
     // split 0 always, more while the pool is not ready (SLUICE_HEAD_START=0: split 0 only, so
     // which split runs where does not depend on timing).
-    while (claimed < splits.length && (claimed === 0 || starting === undefined || (headStart && scheduler === undefined && !startFailed))) {
+    while (claimed < splits.length && scheduler === undefined && (claimed === 0 || starting === undefined || (headStart && !startFailed))) {
       const k = claimed++;
       yield* here(k);
     }
@@ -487,7 +491,8 @@ async function* pooledResults(
       if (!speculative || !(settled.error instanceof WorkerDiedError)) throw died(k, settled.error);
       result = { ok: false, failure: { place: job.source.place, type: job.source.type, name: 'Error', message: 'worker died' }, counts: [] };
     } else result = settled.result;
-    if (speculative) {
+    // Split 0 starts at the file's start: exact, with nothing before it to check against.
+    if (speculative && k > 0) {
       const exact = source.continueSplit!(splits[k]!, state.previous!);
       const guessed = result.ok ? result.extent?.start : undefined;
       if (!result.ok || typeof exact.start !== 'number' || exact.start !== guessed) {
