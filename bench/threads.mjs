@@ -89,21 +89,27 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Wall ms of a fresh `sluice run` process per round, threads 0/1/2 interleaved round by round. */
+/**
+ * Wall ms of a fresh `sluice run` process per round, threads 0/1/2 interleaved round by round, and
+ * the run's own wall time (`wallMs` of its --json summary: from "run started", so without Node's
+ * start and the imports, the same for every thread count; the workers' start is in it).
+ */
 function processes(group, job) {
   const times = { 0: [], 1: [], 2: [] };
   const cpu = { 0: [], 1: [], 2: [] };
+  const run = { 0: [], 1: [], 2: [] };
   for (let r = 0; r < rounds; r++) {
     for (const threads of [1, 2, 0]) {
       const started = performance.now();
       // GNU time reports the child's CPU (all its threads): on a shared machine wall time also measures the neighbours.
-      const result = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...cliNodeFlags(cli), cli, 'run', job, '--set', `threads=${threads}`, '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
+      const result = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...cliNodeFlags(cli), cli, 'run', job, '--set', `threads=${threads}`, '--json', '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
       const ms = performance.now() - started;
       if (result.status !== 0) throw new Error(`${group} threads ${threads}: exit ${result.status}\n${result.stderr}`);
       const [, user, system] = /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) ?? [];
       times[threads].push(ms);
       cpu[threads].push((Number(user) + Number(system)) * 1000);
-      process.stderr.write(`${group} threads ${threads}: ${ms.toFixed(0)} ms wall, ${cpu[threads].at(-1).toFixed(0)} ms CPU\n`);
+      run[threads].push(JSON.parse(result.stdout).wallMs);
+      process.stderr.write(`${group} threads ${threads}: ${ms.toFixed(0)} ms wall (the run ${run[threads].at(-1).toFixed(0)} ms), ${cpu[threads].at(-1).toFixed(0)} ms CPU\n`);
     }
   }
   const one = median(times[1]);
@@ -117,8 +123,12 @@ function processes(group, job) {
     // a neighbour's burst that slows one round moves it less than the ratio of medians.
     pairedSpeedUp: median(times[1].map((ms, r) => ms / times[threads][r])),
     medianCpuMs: median(cpu[threads]),
+    medianRunMs: median(run[threads]),
+    // The same for the run alone: the process's start (~0.3 s, one thread) is not what scales.
+    runPairedSpeedUp: median(run[1].map((ms, r) => ms / run[threads][r])),
     rounds,
     runsMs: times[threads].map((ms) => Math.round(ms)),
+    runOnlyMs: run[threads].map((ms) => Math.round(ms)),
   }));
 }
 
@@ -213,8 +223,9 @@ if (!process.argv.includes('--csv-only')) {
 }
 const result = writeResult(
   'threads',
-  `Whole \`sluice run\` processes (native kernels; a fresh process per run, pool start-up included) with threads 0, 1 and 2, ${rounds} rounds interleaved, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (2 cores shared with other work: medianCpuMs is the process's CPU time, all threads); ratioToReference is the median wall time over threads 1's (speedUp its inverse: target ≥ 1.7 for threads 2 on the CSV job; pairedSpeedUp the median of the per-round ratios). Round trips: one warm worker, median of sequential tasks, ratio to the empty task; buildMs is the cost of building the batch in the main thread, included in both batch rows. Embedded: the same CSV Q2 job as runs in the bench's own process (${rounds * 2} rounds interleaved after one warm-up run each): inline, with a pool per run, and on a pool lent to the runs (RunOptions.pool, started once); ratioToReference is over threads 1 on the lent pool (speedUp: the target's ratio for threads 2 on it).`,
+  `Whole \`sluice run\` processes (native kernels; a fresh process per run, pool start-up included) with threads 0, 1 and 2, ${rounds} rounds interleaved, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (2 cores shared with other work: medianCpuMs is the process's CPU time, all threads); ratioToReference is the median wall time over threads 1's (speedUp its inverse: target ≥ 1.7 for threads 2 on the CSV job; pairedSpeedUp the median of the per-round ratios); medianRunMs and runPairedSpeedUp are the same for the run alone (wallMs of the --json summary, from "run started": the process's start, about 0.3 s on one thread, is left out, the workers' start is not). Round trips: one warm worker, median of sequential tasks, ratio to the empty task; buildMs is the cost of building the batch in the main thread, included in both batch rows. Embedded: the same CSV Q2 job as runs in the bench's own process (${rounds * 2} rounds interleaved after one warm-up run each): inline, with a pool per run, and on a pool lent to the runs (RunOptions.pool, started once); ratioToReference is over threads 1 on the lent pool (speedUp: the target's ratio for threads 2 on it).`,
   'threads: 1',
   rows,
 );
 printRows(result.rows);
+for (const row of result.rows) if (row.runPairedSpeedUp !== undefined) process.stdout.write(`${row.group} / ${row.name}: the run alone ${row.medianRunMs.toFixed(0)} ms, paired speed-up over threads 1 ${row.runPairedSpeedUp.toFixed(2)}× (whole process ${row.pairedSpeedUp.toFixed(2)}×)\n`);
