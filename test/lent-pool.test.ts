@@ -121,10 +121,13 @@ describe('a worker pool lent to runs (RunOptions.pool)', () => {
     const lines = ['id,category,note,value'];
     for (let i = 0; i < 20_000; i++) lines.push(`${i},cat_${i % 17},${i % 5 === 0 ? `"two\nlines ${i}, quoted"` : `plain ${i}`},${(i * 37) % 1000}`);
     writeFileSync(join(dir, 'notes.csv'), `${lines.join('\n')}\n`);
-    const spec = (threads: number): JobSpec => ({
+    const spec = (threads: number, extra: readonly StageSpec[] = []): JobSpec => ({
+      plugins: [plugin],
       threads,
       source: { type: 'csv', path: join(dir, 'notes.csv') },
       transforms: [
+        { type: 'test_thread_probe', dir },
+        ...extra,
         { type: 'threshold_filter', column: 'value', op: 'gt', value: 300 },
         { type: 'aggregate', group_by: ['category'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'max', column: 'id', as: 'last' }] },
       ],
@@ -132,14 +135,25 @@ describe('a worker pool lent to runs (RunOptions.pool)', () => {
     process.env.SLUICE_SPLIT_BYTES = String(16 * 1024);
     try {
       const inline = await collect(spec(0));
+      threadsSeen();
       const fresh = new WorkerPool({ threads: 2 });
       try {
         for (let run = 0; run < 3; run++) {
           const lent = await collect(spec(2), fresh);
           expect(lent.rows).toEqual(inline.rows);
           expect(lent.counts).toEqual(inline.counts.map(([place, rowsIn, rowsOut]) => [place, rowsIn, rowsOut, true]));
+          // The first run finds the pool starting; later ones leave split 0 to its workers too.
+          if (run > 0) expect(threadsSeen()).not.toContain(0);
+          else threadsSeen();
         }
         expect(fresh.isReady([], dir)).toBe(false); // another job's modules: not started for them
+        // A worker that dies on split 0 each time: the error names the split, its stages and why.
+        const killing = await collect(spec(2, [{ type: 'test_kill_worker_once', dir, at: 3, how: 'exit', always: true }]), fresh).then(
+          () => undefined,
+          (error: unknown) => error as Error,
+        );
+        expect(killing?.message).toMatch(/^source \(csv\): split 0 through transforms\[0\] \(test_thread_probe\), transforms\[1\] \(test_kill_worker_once\), .*: the worker died on each of 3 attempts \(worker exited with code: 1\)$/);
+        expect(fresh.isClosed).toBe(false);
       } finally {
         await fresh.close();
       }

@@ -322,8 +322,8 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
   try {
     if (ready) await untilAborted(starting, env.signal);
     // While the workers start (module loading: 0.3–1 s), the main thread reads splits itself:
-    // split 0 always, more while the pool is not ready (SLUICE_HEAD_START=0: split 0 only, so
-    // which split runs where does not depend on timing).
+    // split 0, more while the pool is not ready (SLUICE_HEAD_START=0: split 0 only, so which
+    // split runs where does not depend on timing); none when a lent pool is ready.
     while (claimed < splits.length && scheduler === undefined && (claimed === 0 || starting === undefined || (headStart && !startFailed))) {
       const k = claimed++;
       yield* here(k);
@@ -488,7 +488,8 @@ async function* pooledResults(
     let result: UnitResult;
     if (!settled.ok) {
       // A dead worker is already retried by the pool; a speculative split still gets its exact re-read below.
-      if (!speculative || !(settled.error instanceof WorkerDiedError)) throw died(k, settled.error);
+      // Split 0 is exact already (a worker reads it only from a ready lent pool): nothing to re-read.
+      if (!speculative || k === 0 || !(settled.error instanceof WorkerDiedError)) throw died(k, settled.error);
       result = { ok: false, failure: { place: job.source.place, type: job.source.type, name: 'Error', message: 'worker died' }, counts: [] };
     } else result = settled.result;
     // Split 0 starts at the file's start: exact, with nothing before it to check against.
