@@ -35,19 +35,20 @@ const START_LIMIT_MS = 30_000;
  * Old space a worker's heap starts with, MiB. A fresh isolate's first old-generation limit is
  * sized for a small heap, and a CSV unit's allocations then start incremental marking again and
  * again ("allocation limit" at 8 of 36 MB): CSV Q2 on a lent pool in a process started without
- * flags, 6 runs, ran 132 full collections in its workers, 9 with this (`sluice` sets the same
- * flag, 128, for its whole process).
+ * flags, 6 runs (150 units), ran 128–139 full collections, nearly all in its workers; with this,
+ * 9–11, the main thread's (`sluice` sets the same flag, 128, for its whole process).
  */
 export const WORKER_INITIAL_OLD_SPACE_MB = 64;
 
 /**
  * The V8 flag the pool sets before its first workers start (V8 reads it when an isolate is
  * created, so it reaches the workers started later in this process, never a running isolate);
- * undefined when the process already chose its own initial old space, on its command line or in
- * NODE_OPTIONS.
+ * undefined when the process already chose its own initial old space or heap, on its command
+ * line or in NODE_OPTIONS (V8 applies the old-space flag after `--initial-heap-size`, so setting
+ * it would cut a larger initial heap to 64 MiB).
  */
 export function workerHeapFlag(execArgv: readonly string[], nodeOptions: string | undefined): string | undefined {
-  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => /^--initial[-_]old[-_]space[-_]size(=|$)/.test(arg));
+  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => /^--initial[-_](old[-_]space|heap)[-_]size(=|$)/.test(arg));
   return given ? undefined : `--initial-old-space-size=${WORKER_INITIAL_OLD_SPACE_MB}`;
 }
 

@@ -12,10 +12,6 @@
 //! one unit at a time keeps the collections rare (a whole file per unit made
 //! them constant, see docs/architecture.md).
 
-use std::fs::File;
-use std::mem::ManuallyDrop;
-use std::os::fd::FromRawFd;
-
 use memmap2::{Advice, MmapMut, MmapOptions};
 use napi::bindgen_prelude::BufferSlice;
 use napi::{Env, Unknown};
@@ -56,28 +52,22 @@ fn map_file_range_impl<'env>(
         Ok(length) if length > 0 => length,
         _ => return Err(out_of_range("length", "at least 1", length as f64)),
     };
-    // SAFETY: `fd` is a descriptor the caller holds open for this call; the
-    // File is never dropped, so the descriptor stays the caller's to close.
-    let file = ManuallyDrop::new(unsafe { File::from_raw_fd(fd) });
-    // SAFETY: a private mapping: writes through it never reach the file. The
-    // caller checked that the file holds the range; a file truncated while it
-    // is mapped is the risk every mapped reader takes (docs/architecture.md).
-    let mut mapping = unsafe {
-        MmapOptions::new()
-            .offset(offset)
-            .len(length)
-            .map_copy(&*file)
-    }
-    .map_err(|e| {
-        JsFailure::new(
-            ErrorClass::Error,
-            "ERR_MAP_FAILED",
-            format!(
-                "cannot map bytes {offset}..{} of the file: {e}",
-                offset + length as u64
-            ),
-        )
-    })?;
+    // SAFETY: a private mapping of the descriptor the caller holds open for
+    // this call (a bad one is an error from mmap): writes through it never
+    // reach the file. The caller checked that the file holds the range; a file
+    // truncated while it is mapped is the risk every mapped reader takes
+    // (docs/architecture.md).
+    let mut mapping = unsafe { MmapOptions::new().offset(offset).len(length).map_copy(fd) }
+        .map_err(|e| {
+            JsFailure::new(
+                ErrorClass::Error,
+                "ERR_MAP_FAILED",
+                format!(
+                    "cannot map bytes {offset}..{} of the file: {e}",
+                    offset + length as u64
+                ),
+            )
+        })?;
     // Only a hint: the read-ahead window grows for a range read front to back.
     let _ = mapping.advise(Advice::Sequential);
     let data = mapping.as_mut_ptr();

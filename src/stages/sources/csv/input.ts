@@ -125,7 +125,7 @@ export class CsvInput {
       // From here on, copies: the window's buffer is a fresh one, never the mapping.
       this.mapping = null;
       const kept = this.end - this.pos;
-      const copy = Buffer.allocUnsafe(kept + this.chunkSize);
+      const copy = Buffer.allocUnsafe(kept + Math.max(this.chunkSize, kept));
       this.buf.copy(copy, 0, this.pos, this.end);
       this.buf = copy;
       this.pos = 0;
