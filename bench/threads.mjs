@@ -17,7 +17,6 @@
 // ratioToReference is the median wall time over the median of threads 1 (round trips: over the
 // empty task). Manual: it takes minutes and needs the data set (bench/README.md).
 // Usage: npm run bench -- --suite threads [--rounds N] [--csv-only] [--embedded-only: section 4 alone, printed, not written]
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { RecordBatch, schema } from '../dist/batch/index.js';
 import { Pipeline } from '../dist/runtime/pipeline.js';
 import { WorkerPool } from '../dist/runtime/pool.js';
-import { cliNodeFlags } from './lib/snapshot.mjs';
+import { median } from './lib/peer-results.mjs';
+import { timedRun } from './lib/timed-run.mjs';
 import { printRows, writeResult } from './lib/tiny.mjs';
 
 const arg = (name, fallback) => {
@@ -84,11 +84,6 @@ writeFileSync(
   `plugins: [./heavy.mjs]\nsource: { type: synthetic, rows: 4000000 }\ntransforms:\n  - { type: bench_heavy }\n  - { type: aggregate, group_by: [category], aggregates: [{ fn: sum, column: value, as: total }] }\nsink: { type: json_file, path: heavy.json }\n`,
 );
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /**
  * Wall ms of a fresh `sluice run` process per round, threads 0/1/2 interleaved round by round, and
  * the run's own wall time (`wallMs` of its --json summary: from "run started", so without Node's
@@ -100,15 +95,10 @@ function processes(group, job) {
   const run = { 0: [], 1: [], 2: [] };
   for (let r = 0; r < rounds; r++) {
     for (const threads of [1, 2, 0]) {
-      const started = performance.now();
-      // GNU time reports the child's CPU (all its threads): on a shared machine wall time also measures the neighbours.
-      const result = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...cliNodeFlags(cli), cli, 'run', job, '--set', `threads=${threads}`, '--json', '--log-level', 'error'], { cwd: root, encoding: 'utf8', env: { ...process.env, SLUICE_KERNELS: 'native' } });
-      const ms = performance.now() - started;
-      if (result.status !== 0) throw new Error(`${group} threads ${threads}: exit ${result.status}\n${result.stderr}`);
-      const [, user, system] = /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) ?? [];
+      const { wallMs: ms, cpuMs, runMs } = timedRun({ cli, job, threads, cwd: root });
       times[threads].push(ms);
-      cpu[threads].push((Number(user) + Number(system)) * 1000);
-      run[threads].push(JSON.parse(result.stdout).wallMs);
+      cpu[threads].push(cpuMs);
+      run[threads].push(runMs);
       process.stderr.write(`${group} threads ${threads}: ${ms.toFixed(0)} ms wall (the run ${run[threads].at(-1).toFixed(0)} ms), ${cpu[threads].at(-1).toFixed(0)} ms CPU\n`);
     }
   }

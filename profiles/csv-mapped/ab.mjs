@@ -4,11 +4,11 @@
 // threads), and the run's own wall time (`wallMs` of the --json summary: from "run started", so
 // without Node's start and the imports). Writes bench/results/csv-mapped.json.
 // Usage: node profiles/csv-mapped/ab.mjs [--rounds N]
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliNodeFlags } from '../../bench/lib/snapshot.mjs';
+import { median } from '../../bench/lib/peer-results.mjs';
+import { timedRun } from '../../bench/lib/timed-run.mjs';
 import { writeResult } from '../../bench/lib/tiny.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,26 +30,14 @@ sink: { type: json_file, path: csv-q2.json }
 `,
 );
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const arms = [];
 for (const mapped of [true, false]) for (const threads of [0, 1, 2]) arms.push({ mapped, threads, wall: [], cpu: [], run: [] });
 for (let r = 0; r < rounds; r++) {
   for (const arm of arms) {
-    const started = performance.now();
-    const result = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, ...cliNodeFlags(cli), cli, 'run', job, '--set', `threads=${arm.threads}`, '--json', '--log-level', 'error'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, SLUICE_KERNELS: 'native', SLUICE_MAPPED_READS: arm.mapped ? '1' : '0' },
-    });
-    const wall = performance.now() - started;
-    if (result.status !== 0) throw new Error(`threads ${arm.threads} mapped ${arm.mapped}: exit ${result.status}\n${result.stderr}`);
-    const [, user, system] = /cpu ([\d.]+) ([\d.]+)/.exec(result.stderr) ?? [];
+    const { wallMs: wall, cpuMs, runMs } = timedRun({ cli, job, threads: arm.threads, cwd: root, env: { SLUICE_MAPPED_READS: arm.mapped ? '1' : '0' } });
     arm.wall.push(wall);
-    arm.cpu.push((Number(user) + Number(system)) * 1000);
-    arm.run.push(JSON.parse(result.stdout).wallMs);
+    arm.cpu.push(cpuMs);
+    arm.run.push(runMs);
   }
   process.stderr.write(`round ${r + 1}: ${arms.map((a) => `${a.mapped ? 'mapped' : 'copied'} t${a.threads} ${a.wall.at(-1).toFixed(0)}/${a.run.at(-1).toFixed(0)}`).join(', ')}\n`);
 }

@@ -1,11 +1,14 @@
 // A/B of two builds on CSV Q2 (10M rows) run inside one Node process started without flags, as a
 // program embedding sluice would: threads 1 and 2 on a lent warm pool, and on a pool per run.
 // Each build runs in its own child process (ROUNDS runs of each arm, after one warm-up run), the
-// builds alternating; repeated `--repeat` times. Writes bench/results/worker-heap.json.
+// builds alternating; repeated `--repeat` times. Writes bench/results/SUITE.json (default
+// worker-heap), its description naming what each build is.
 // Usage: node profiles/worker-heap/ab.mjs before=ROOT1 after=ROOT2 [--rounds 4] [--repeat 3]
+//          [--suite NAME] [--describe 'before = <commit>, after = <commit>']
 //   (a ROOT holds dist/ and native/, as a checkout after `npm run build`)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from '../../bench/lib/peer-results.mjs';
 import { writeResult } from '../../bench/lib/tiny.mjs';
 
 const arg = (name, fallback) => {
@@ -13,10 +16,6 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const here = fileURLToPath(import.meta.url);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ARMS = [
   { name: 'threads: 1, lent warm pool', threads: 1, lent: true },
   { name: 'threads: 2, lent warm pool', threads: 2, lent: true },
@@ -54,7 +53,11 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const builds = process.argv.slice(2).filter((a) => a.includes('=')).map((a) => ({ label: a.split('=')[0], root: a.slice(a.indexOf('=') + 1), times: ARMS.map(() => []) }));
+const named = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const builds = process.argv.slice(2).filter((a) => /^\w+=/.test(a)).map((a) => ({ label: a.split('=')[0], root: a.slice(a.indexOf('=') + 1), times: ARMS.map(() => []) }));
 if (builds.length !== 2) throw new Error('usage: ab.mjs before=ROOT1 after=ROOT2 [--rounds N] [--repeat N]');
 const rounds = arg('--rounds', 4);
 const repeat = arg('--repeat', 3);
@@ -78,5 +81,6 @@ const rows = builds.flatMap((build) =>
     runsMs: build.times[i].map(Math.round),
   })),
 );
-writeResult('worker-heap', `CSV Q2 (10M rows) run in one process started without flags; ${before.label} = ${before.root}, ${after.label} = ${after.root}`, `${before.label}, same arm`, rows);
+const describe = named('--describe', `${before.label} = ${before.root}, ${after.label} = ${after.root}`);
+writeResult(named('--suite', 'worker-heap'), `CSV Q2 (10M rows) run in one process started without flags (profiles/worker-heap/ab.mjs); ${describe}, each a built copy of the tree`, `${before.label}, same arm`, rows);
 for (const row of rows) process.stdout.write(`${row.name.padEnd(42)} ${row.medianMs.toFixed(0).padStart(5)} ms  ${row.ratioToReference.toFixed(3)}× ${before.label}  threads 2 / 1: ${row.pairedSpeedUpOverThreads1.toFixed(2)}×\n`);
