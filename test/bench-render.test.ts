@@ -43,6 +43,13 @@ test('renderer tables every result file with rows, with extra scalar columns, an
   expect(md).toContain('`bench/results/old.json` (suite `old`): an older shape without `rows`');
 });
 
+test('renderer says when a result was measured with uncommitted changes', () => {
+  const result = (uncommitted: number) => ({ suite: 's', environment: { ...environment, uncommitted }, description: 'd', reference: 'r', rows: [{ name: 'r', medianMs: 1, ratioToReference: 1 }] });
+  expect(renderResults(resultsDir({ 'a.json': result(0) }))).toContain('commit abc1234.');
+  expect(renderResults(resultsDir({ 'a.json': result(1) }))).toContain('commit abc1234 plus 1 uncommitted change.');
+  expect(renderResults(resultsDir({ 'a.json': result(3) }))).toContain('commit abc1234 plus 3 uncommitted changes.');
+});
+
 test('renderer reports a result file that is not JSON instead of failing', () => {
   const md = renderResults(resultsDir({ 'broken.json': '{ nope' }));
   expect(md).toMatch(/`broken.json`: not valid JSON/);

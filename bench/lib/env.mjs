@@ -19,5 +19,8 @@ export function benchEnvironment() {
     node: process.version,
     rustc: tryRun('rustc --version'),
     commit: tryRun('git rev-parse --short HEAD'),
+    // Changes not committed, outside bench/results and bench/RESULTS.md (what a run writes): the
+    // code measured is then HEAD plus them, not HEAD.
+    uncommitted: (tryRun('git status --porcelain') ?? '').split('\n').filter((line) => line.trim() !== '' && !/ bench\/(results\/|RESULTS\.md)/.test(line)).length,
   };
 }

@@ -55,7 +55,7 @@ function formatRatio(ratio) {
 
 function environmentLine(env) {
   if (!env) return 'Environment: not recorded.';
-  return `Measured ${env.date ?? '?'} on ${env.cpu ?? '?'} (${env.cores ?? '?'} cores, ${env.memoryGiB ?? '?'} GiB), Node ${env.node ?? '?'}, ${env.rustc ?? 'no rustc'}, commit ${env.commit ?? '?'}.`;
+  return `Measured ${env.date ?? '?'} on ${env.cpu ?? '?'} (${env.cores ?? '?'} cores, ${env.memoryGiB ?? '?'} GiB), Node ${env.node ?? '?'}, ${env.rustc ?? 'no rustc'}, commit ${env.commit ?? '?'}${env.uncommitted > 0 ? ` plus ${env.uncommitted} uncommitted change${env.uncommitted === 1 ? '' : 's'}` : ''}${env.measured ? ` (the code measured: ${env.measured})` : ''}.`;
 }
 
 /** The whole RESULTS.md text for the result files in `dir` (sorted by file name). */
