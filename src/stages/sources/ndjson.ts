@@ -66,13 +66,14 @@ import { Schema } from '../../batch/schema.js';
 import { InputFile } from '../../flow/files.js';
 import { registerStage, Source, type PlanContext, type SourceSplit, type SplitExtent, type StageContext } from '../../registry/index.js';
 import { DataError } from '../../runtime/errors.js';
+import { fileMapper } from '../../kernels/mapped-file.js';
 import { nativeNdjsonParser } from '../../kernels/parse-ndjson.js';
 import { SchemaInference } from './ndjson/infer.js';
 import { LineSplitter } from './ndjson/lines.js';
 import { NativeNdjsonReader } from './ndjson/native.js';
 import { RowParser } from './ndjson/rows.js';
 import { LineScanner } from './ndjson/scanner.js';
-import { byteRange, lineStartFrom, type NdjsonSplit } from './ndjson/splits.js';
+import { byteRange, lineStartFrom, mappedRange, type NdjsonSplit } from './ndjson/splits.js';
 import { asFileSplit, continueFileSplit, cutFile, lineAt, SPLIT_BYTES, splitBytes } from './csv/splits.js';
 
 /** Non-blank lines read to infer a schema. */
@@ -181,7 +182,13 @@ export class NdjsonSource extends Source<Options> {
 
   async *stream(ctx: StageContext): AsyncGenerator<RecordBatch> {
     await using file = await InputFile.open(ctx.resolvePath(this.options.path));
-    yield* this.read(file.chunks(this.chunkSize, ctx.signal), { line: 1, atFileStart: true }, this.sampleLines, ctx);
+    yield* this.read(this.bytes(file, 0, Infinity, ctx), { line: 1, atFileStart: true }, this.sampleLines, ctx);
+  }
+
+  /** The bytes [start, end) of `file`: mapped with the native kernels, else copied. */
+  private bytes(file: InputFile, start: number, end: number, ctx: StageContext): AsyncGenerator<Uint8Array> {
+    const map = fileMapper(ctx.kernels.implementation);
+    return map === null ? byteRange(file, start, end, this.chunkSize, ctx.signal) : mappedRange(file, start, end, this.chunkSize, map, ctx.signal);
   }
 
   /** Nominal splits of SPLIT_BYTES (or `splitBytes`), whatever the thread count: see ndjson/splits.ts. */
@@ -212,7 +219,7 @@ export class NdjsonSource extends Source<Options> {
       }
     };
     try {
-      const after = yield* this.read(counted(byteRange(file, start, end, this.chunkSize, ctx.signal)), { line, atFileStart: start === 0 }, s.sampleLines, ctx);
+      const after = yield* this.read(counted(this.bytes(file, start, end, ctx)), { line, atFileStart: start === 0 }, s.sampleLines, ctx);
       const extent = { start, end: start + read, lines: after - line };
       return s.firstLine === undefined ? extent : { ...extent, firstLine: s.firstLine };
     } catch (error) {

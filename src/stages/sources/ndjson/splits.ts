@@ -7,6 +7,7 @@
  * (`continueSplit`) only carries the first line number forward, for exact error lines.
  */
 import type { InputFile } from '../../../flow/files.js';
+import type { MapFileRange } from '../../../kernels/mapped-file.js';
 import type { FileSplit } from '../csv/splits.js';
 
 const NEWLINE = 10;
@@ -43,4 +44,31 @@ export async function* byteRange(file: InputFile, start: number, end: number, ch
     at += bytesRead;
     yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
   }
+}
+
+/**
+ * The bytes [start, end) of `file` as windows over private mappings of it, a chunk each: the
+ * parser reads the page cache itself instead of a copy (see ../csv/input.ts `mapThrough`,
+ * profiles/csv-mapped/). Windows of a chunk, not larger: both readers check a whole window for
+ * UTF-8 before parsing its lines, so which of two errors a run reports depends on where windows
+ * end, and mapped and copied reads must end them at the same bytes. From the first window that
+ * cannot be mapped on (a pipe), and past the size the file had when opened, copies as `byteRange`
+ * reads them. Each window is the caller's to keep; it is unmapped when V8 collects it.
+ */
+export async function* mappedRange(file: InputFile, start: number, end: number, chunkSize: number, map: MapFileRange, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const stop = Math.min(end, file.size);
+  let at = start;
+  while (at < stop) {
+    signal.throwIfAborted();
+    const length = Math.min(chunkSize, stop - at);
+    let window: Uint8Array;
+    try {
+      window = map(file.handle.fd, at, length);
+    } catch {
+      break; // copies do the same
+    }
+    at += length;
+    yield window;
+  }
+  if (at < end) yield* byteRange(file, at, end, chunkSize, signal);
 }
