@@ -12,6 +12,7 @@
 //! one unit at a time keeps the collections rare (a whole file per unit made
 //! them constant, see docs/architecture.md).
 
+#[cfg(unix)]
 use memmap2::{Advice, MmapMut, MmapOptions};
 use napi::bindgen_prelude::BufferSlice;
 use napi::{Env, Unknown};
@@ -52,6 +53,32 @@ fn map_file_range_impl<'env>(
         Ok(length) if length > 0 => length,
         _ => return Err(out_of_range("length", "at least 1", length as f64)),
     };
+    map_descriptor(env, fd, offset, length)
+}
+
+/// Elsewhere a JS `fd` is not what the OS maps (Windows maps a HANDLE): the
+/// caller reads by copying, as for any file that cannot be mapped.
+#[cfg(not(unix))]
+fn map_descriptor<'env>(
+    _env: &'env Env,
+    _fd: i32,
+    _offset: u64,
+    _length: usize,
+) -> JsResult<BufferSlice<'env>> {
+    Err(JsFailure::new(
+        ErrorClass::Error,
+        "ERR_MAP_FAILED",
+        "mapping a file by descriptor is supported on Unix only",
+    ))
+}
+
+#[cfg(unix)]
+fn map_descriptor<'env>(
+    env: &'env Env,
+    fd: i32,
+    offset: u64,
+    length: usize,
+) -> JsResult<BufferSlice<'env>> {
     // SAFETY: a private mapping of the descriptor the caller holds open for
     // this call (a bad one is an error from mmap): writes through it never
     // reach the file. The caller checked that the file holds the range; a file
