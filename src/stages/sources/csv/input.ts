@@ -2,7 +2,9 @@
  * The bytes of a CSV file as the tokenizer sees them: a window `buf[pos, end)` over the file,
  * refilled chunk by chunk. Only the unfinished record is carried from one window to the next, so
  * memory stays at about one chunk plus the longest record, whatever the file size. Reads are
- * positional, from `from` on, so a split of the file can start anywhere.
+ * positional, from `from` on, so a split of the file can start anywhere. With `mapThrough` the
+ * windows are mappings of the file instead (a split's range each, no copy), and the memory they
+ * hold is the page cache's, until V8 collects them.
  */
 import type { InputFile } from '../../../flow/files.js';
 import type { MapFileRange } from '../../../kernels/mapped-file.js';
