@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputFile } from '../src/flow/files.js';
 import { fileMapper, type MapFileRange } from '../src/kernels/mapped-file.js';
+import { countingMapper as counting, mapFileRange } from './helpers/mapped.js';
 import { CsvSource } from '../src/stages/sources/csv.js';
 import { CsvInput } from '../src/stages/sources/csv/input.js';
 import { testStageContext } from '../src/testing/context.js';
@@ -11,22 +12,9 @@ import { fileWith } from './csv-helpers.js';
 import { plan, readBySplits } from './csv-split-helpers.js';
 import { nativeKernels } from './parse-helpers.js';
 
-const mapFileRange = fileMapper('native');
-
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-/** A mapper that counts its windows and can be made to fail from its `failFrom`-th call on. */
-function counting(failFrom = Infinity) {
-  const windows: { offset: number; length: number }[] = [];
-  const map: MapFileRange = (fd, offset, length) => {
-    if (windows.length + 1 >= failFrom) throw new Error('cannot map');
-    windows.push({ offset, length });
-    return mapFileRange!(fd, offset, length);
-  };
-  return { map, windows };
-}
 
 /**
  * Reads a file through `CsvInput` as a parser does: each time it takes all but `keep(available, at)`

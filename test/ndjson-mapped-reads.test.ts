@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputFile } from '../src/flow/files.js';
-import { fileMapper, type MapFileRange } from '../src/kernels/mapped-file.js';
+import { countingMapper as counting, mapFileRange } from './helpers/mapped.js';
 import { byteRange, mappedRange } from '../src/stages/sources/ndjson/splits.js';
 import { nativeKernels, outcome } from './helpers/ndjson-twins.js';
 
-const mapFileRange = fileMapper('native')!;
 const never = new AbortController().signal;
 
 afterEach(() => {
@@ -26,16 +25,6 @@ async function chunksOf(path: string, read: (file: InputFile) => AsyncGenerator<
   const chunks: Buffer[] = [];
   for await (const chunk of read(file)) chunks.push(Buffer.from(chunk));
   return chunks;
-}
-
-/** A mapper that counts its windows and fails from its `failFrom`-th call on. */
-function counting(failFrom = Infinity) {
-  let calls = 0;
-  const map: MapFileRange = (fd, offset, length) => {
-    if (++calls >= failFrom) throw new Error('cannot map');
-    return mapFileRange(fd, offset, length);
-  };
-  return { map, calls: () => calls };
 }
 
 describe('ndjson source: reading through mappings of the file', () => {
@@ -75,7 +64,7 @@ describe('ndjson source: reading through mappings of the file', () => {
     await using file = await InputFile.open(path);
     await appendFile(path, '{"a":2}\n');
     const chunks: Buffer[] = [];
-    for await (const chunk of mappedRange(file, 0, Infinity, 5, mapFileRange, never)) chunks.push(Buffer.from(chunk));
+    for await (const chunk of mappedRange(file, 0, Infinity, 5, mapFileRange!, never)) chunks.push(Buffer.from(chunk));
     expect(Buffer.concat(chunks).toString()).toBe('{"a":1}\n{"a":2}\n');
   });
 

@@ -11,9 +11,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median } from '../../bench/lib/peer-results.mjs';
 import { writeResult } from '../../bench/lib/tiny.mjs';
 
-const arg = (name, fallback) => {
+/** The value after `--name` on the command line, or `fallback`. */
+const named = (name, fallback) => {
   const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : fallback;
 };
 const here = fileURLToPath(import.meta.url);
 const ARMS = [
@@ -53,14 +54,10 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const named = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const builds = process.argv.slice(2).filter((a) => /^\w+=/.test(a)).map((a) => ({ label: a.split('=')[0], root: a.slice(a.indexOf('=') + 1), times: ARMS.map(() => []) }));
 if (builds.length !== 2) throw new Error('usage: ab.mjs before=ROOT1 after=ROOT2 [--rounds N] [--repeat N]');
-const rounds = arg('--rounds', 4);
-const repeat = arg('--repeat', 3);
+const rounds = Number(named('--rounds', 4));
+const repeat = Number(named('--repeat', 3));
 for (let k = 0; k < repeat; k++) {
   for (const build of builds) {
     const child = spawnSync(process.execPath, [here, '--child', build.root, String(rounds)], { encoding: 'utf8' });
