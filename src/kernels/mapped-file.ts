@@ -6,7 +6,7 @@
  * while it is read: a mapped page past a file's new end cannot be read, and the process dies).
  */
 import type { Implementation } from './index.js';
-import { loadNativeAddon } from './native.js';
+import { addonExport } from './addon-export.js';
 
 /** A Buffer of `length` bytes of the file open as `fd` from `offset` on; throws if it cannot map. */
 export type MapFileRange = (fd: number, offset: number, length: number) => Buffer;
@@ -16,9 +16,6 @@ let cached: MapFileRange | null | undefined;
 /** The mapper for a run on `implementation`'s kernels; null: read by copying. */
 export function fileMapper(implementation: Implementation): MapFileRange | null {
   if (implementation !== 'native' || process.env['SLUICE_MAPPED_READS'] === '0') return null;
-  if (cached === undefined) {
-    const load = loadNativeAddon();
-    cached = load.state === 'loaded' ? ((load.addon as unknown as { mapFileRange?: MapFileRange }).mapFileRange ?? null) : null;
-  }
+  if (cached === undefined) cached = addonExport<MapFileRange>('mapFileRange');
   return cached;
 }

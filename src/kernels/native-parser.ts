@@ -6,18 +6,14 @@
  */
 import { warnOnce } from '../observe/log.js';
 import { kernelChoiceFromEnv, type Implementation } from './index.js';
-import { loadNativeAddon } from './native.js';
+import { addonExport } from './addon-export.js';
 
 /** A lookup of the addon's export `name` (the parser of `format`), cached after the first call. */
 export function nativeParserLookup<T>(name: string, format: string): (implementation: Implementation) => T | null {
   let cached: T | null | undefined;
   return (implementation) => {
     if (implementation !== 'native') return null;
-    if (cached === undefined) {
-      const load = loadNativeAddon();
-      const addon = load.state === 'loaded' ? (load.addon as unknown as Record<string, T | undefined>) : undefined;
-      cached = addon?.[name] ?? null;
-    }
+    if (cached === undefined) cached = addonExport<T>(name);
     if (cached === null) {
       const stale = `the native addon has no ${format} parser (it was built from older sources; rebuild it with npm run build)`;
       if (kernelChoiceFromEnv() === 'native') throw new Error(`SLUICE_KERNELS=native but ${stale}`);

@@ -47,3 +47,4 @@ export function loadNativeAddon(): NativeLoad {
     return { state: 'failed', error: new Error(reason, { cause: error }) };
   }
 }
+
