@@ -47,4 +47,3 @@ export function loadNativeAddon(): NativeLoad {
     return { state: 'failed', error: new Error(reason, { cause: error }) };
   }
 }
-
