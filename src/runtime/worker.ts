@@ -5,8 +5,10 @@
  * thread can tell a stage's error (fail the run, or apply the policy) from a worker that died
  * (retry the unit on a fresh worker).
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { RecordBatch } from '../batch/record-batch.js';
-import { Piscina } from 'piscina';
 import { runSplit, throughPrefix, toFailure } from './parallel/execute.js';
 import { loadStageModules, registeredClasses, unitStages } from './parallel/rebuild.js';
 import { manyForTransfer } from './parallel/transfer.js';
@@ -126,7 +128,35 @@ function countsFor(job: UnitJob) {
   return [job.source, ...job.prefix, ...(job.aggregate === undefined ? [] : [job.aggregate])].map(newCounts);
 }
 
-/** Piscina's movable wrapper: the value is posted with `transferList` moved, not copied. */
-function movable(value: unknown, transferList: ArrayBuffer[]): unknown {
-  return Piscina.move({ [Piscina.transferableSymbol]: transferList, [Piscina.valueSymbol]: value } as never);
+/**
+ * Piscina's movable wrapper: the value is posted with `transferList` moved, not copied. What
+ * `Piscina.move` does to a value that already carries the transferable symbols is one call, to
+ * `markMovable` in piscina's `dist/common.js`; `Piscina.move` itself lives in piscina's main module,
+ * which would load the whole pool (its queues, histograms, timers) into every worker: ~10 ms of
+ * each worker's start. Piscina's own worker entry has loaded `common.js` in this thread already, so
+ * requiring it by path gets that very module and its private symbol. Piscina is pinned
+ * (package.json); should the file move, the main module is loaded instead.
+ */
+export function movable(value: unknown, transferList: ArrayBuffer[]): unknown {
+  const wrapped = { [piscinaMarks.transferable]: transferList, [piscinaMarks.value]: value };
+  piscinaMarks.markMovable(wrapped);
+  return wrapped;
+}
+
+const piscinaMarks = loadPiscinaMarks();
+
+function loadPiscinaMarks(): { readonly transferable: symbol; readonly value: symbol; readonly markMovable: (value: object) => void } {
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('piscina');
+  const common = join(dirname(main), 'common.js');
+  const symbols = join(dirname(main), 'symbols.js');
+  if (existsSync(common) && existsSync(symbols)) {
+    const { markMovable } = require(common) as { markMovable?: unknown };
+    const { kTransferable, kValue } = require(symbols) as { kTransferable?: unknown; kValue?: unknown };
+    if (typeof markMovable === 'function' && typeof kTransferable === 'symbol' && typeof kValue === 'symbol') {
+      return { transferable: kTransferable, value: kValue, markMovable: markMovable as (value: object) => void };
+    }
+  }
+  const { Piscina } = require('piscina') as typeof import('piscina');
+  return { transferable: Piscina.transferableSymbol, value: Piscina.valueSymbol, markMovable: (value) => Piscina.move(value as never) };
 }
