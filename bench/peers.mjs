@@ -98,10 +98,11 @@ const measured = [];
 for (const format of formats) {
   const file = dataFile(format);
   for (const query of queries) {
-    const byEngine = {};
-    for (const engine of engines) {
-      byEngine[engine] = [];
-      for (let i = 0; i < runs; i++) {
+    // Run by run, the engines in turn: on a shared machine a neighbour's burst then lands on every
+    // engine's runs alike, not on one engine's block of runs.
+    const byEngine = Object.fromEntries(engines.map((engine) => [engine, []]));
+    for (let i = 0; i < runs; i++) {
+      for (const engine of engines) {
         byEngine[engine].push(runOnce(engine, format, query, file));
         process.stdout.write(`${format} ${query} ${engine}: run ${i + 1}/${runs} done\n`);
       }
@@ -156,7 +157,7 @@ const result = {
   suite: resultName,
   // The commit measured is the snapshot's, not HEAD when the run ends.
   environment: { ...benchEnvironment(), commit: snapshot.commit },
-  description: `Peer comparison on ${rows.toLocaleString('en-US')} synthetic rows (seed 42) written by sluice to CSV and NDJSON; whole fresh process per run, median of ${runs}; peak RSS is the child's own getrusage maxRSS (median of runs). All engines' results checked equal (1e-9 relative) first. sluice is compiled from commit ${snapshot.commit} (git archive) with the addon built at that time. Ratios are to the fastest peer (polars, duckdb, plain-node) of the same format and query (referenceRow). sluice-native and sluice-js run with threads: 0 (main thread only); sluice-threads2 with a pool of 2 workers.`,
+  description: `Peer comparison on ${rows.toLocaleString('en-US')} synthetic rows (seed 42) written by sluice to CSV and NDJSON; whole fresh process per run, median of ${runs}, the engines taking turns run by run; peak RSS is the child's own getrusage maxRSS (median of runs). All engines' results checked equal (1e-9 relative) first. sluice is compiled from commit ${snapshot.commit} (git archive) with the addon built at that time. Ratios are to the fastest peer (polars, duckdb, plain-node) of the same format and query (referenceRow). sluice-native and sluice-js run with threads: 0 (main thread only); sluice-threads2 with a pool of 2 workers.`,
   // Each format × query has its own fastest peer; referenceRow names it.
   reference: 'fastest peer',
   rows: resultRows,
