@@ -5,7 +5,7 @@
 // Usage: node profiles/jit-churn/ab.mjs before=ROOT1 after=ROOT2 [--rounds 8] [--suite jit-churn]
 //          [--describe 'before = <commit>, after = <commit>']
 //   (a ROOT holds dist/ and native/, as a checkout after `npm run build`)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../../bench/lib/peer-results.mjs';
@@ -20,25 +20,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const builds = process.argv.slice(2).filter((a) => /^\w+=/.test(a)).map((a) => ({ label: a.split('=')[0], root: a.slice(a.indexOf('=') + 1) }));
 if (builds.length !== 2) throw new Error('usage: ab.mjs before=ROOT1 after=ROOT2 [--rounds N] [--suite NAME]');
 const rounds = Number(named('--rounds', 8));
+// The committed peer job (its data and output paths are relative to it).
+const job = join(root, 'bench/jobs/csv-q2.yaml');
 const work = join(root, 'out/profiles/jit-churn');
 mkdirSync(work, { recursive: true });
-const job = join(work, 'csv-q2.yaml');
-writeFileSync(
-  job,
-  `source: { type: csv, path: ${join(root, 'bench/data/events-10000000.csv')} }
-transforms:
-  - { type: threshold_filter, column: value, op: gt, value: 90 }
-  - type: aggregate
-    group_by: [category]
-    aggregates:
-      - { fn: count, as: n }
-      - { fn: sum, column: value, as: total }
-      - { fn: mean, column: value, as: mean }
-      - { fn: min, column: value, as: min }
-      - { fn: max, column: value, as: max }
-sink: { type: json_file, path: csv-q2.json }
-`,
-);
 const arms = builds.flatMap((build) => [1, 2].map((threads) => ({ build, threads, wall: [], cpu: [], run: [] })));
 for (let r = 0; r < rounds; r++) {
   for (const arm of arms) {
