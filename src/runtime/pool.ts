@@ -119,6 +119,10 @@ export class WorkerPool {
       idleTimeout: Infinity,
       // Units are coarse and a worker runs one at a time; the main thread bounds what is queued.
       concurrentTasksPerWorker: 1,
+      // A task no worker could take goes back to the head of the queue, not its tail: units then
+      // start in split order (the merge waits for them in that order) also when a worker is still
+      // busy with its `hello` as the first units arrive.
+      stricterFIFO: true,
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     this.pool.on('error', (error: Error) => this.idleErrors.push(error));
@@ -126,7 +130,7 @@ export class WorkerPool {
 
   /** Settles when every worker has finished importing the stage modules (see `close`). */
   private loaded: Promise<unknown> = Promise.resolve();
-  private started: { readonly key: string; readonly hello: Promise<Hello>; answered: boolean } | undefined;
+  private started: { readonly key: string; readonly hello: Promise<Hello>; readonly first: Promise<Hello>; answered: boolean } | undefined;
 
   /**
    * Imports the job's stage modules in every worker (one task each: a worker runs one at a time)
@@ -151,13 +155,32 @@ export class WorkerPool {
       timer.unref();
     });
     const hello = Promise.race([Promise.all(all).then((hellos) => hellos[0]!), limit]).finally(() => clearTimeout(timer));
-    const started = { key, hello, answered: false };
+    // Every worker imports the same modules, so the first answer is the answer; a worker that
+    // fails where the first succeeded fails its units instead (they import the modules too).
+    const anyAnswer = Promise.any(all).catch((error: unknown) => {
+      throw error instanceof AggregateError ? error.errors[0] : error;
+    });
+    const first = Promise.race([anyAnswer, limit]);
+    // Asked for only by runs (firstHello): unobserved, its failure is hello's to report.
+    first.catch(() => undefined);
+    const started = { key, hello, first, answered: false };
     hello.then(
       () => (started.answered = true),
       () => undefined,
     );
     this.started = started;
     return hello;
+  }
+
+  /**
+   * `hello`, settled as soon as one worker has answered: a run's units can start on that worker
+   * while the others are still importing (on a fresh pool the workers' starts end tens of ms
+   * apart, and the first one ready used to wait for the last). Fails when every worker failed
+   * (with the first failure) or none answered within the start limit.
+   */
+  firstHello(plugins: readonly string[], baseDir: string): Promise<Hello> {
+    void this.hello(plugins, baseDir).catch(() => undefined);
+    return this.started!.first;
   }
 
   /** Whether every worker has answered `hello` for these modules: a run asking now waits for nothing. */

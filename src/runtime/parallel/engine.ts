@@ -219,7 +219,7 @@ async function startPool(job: UnitJob, threads: number, env: BlockEnv): Promise<
     return undefined;
   }
   try {
-    const known = await start.pool.hello(job.plugins, job.baseDir);
+    const known = await start.pool.firstHello(job.plugins, job.baseDir);
     const foreign = [job.source, ...job.prefix, ...(job.aggregate === undefined ? [] : [job.aggregate])].filter((s) => known[s.type] !== s.className);
     if (foreign.length === 0) return start;
     env.log.debug({ stages: foreign.map((s) => s.place) }, 'stages not defined by a built-in or a plugin module cannot be rebuilt in a worker: running on the main thread');
