@@ -140,8 +140,23 @@ export class WorkerPool {
    * plugin a worker was still importing, which each worker writes into a shared slot as it goes.
    */
   hello(plugins: readonly string[], baseDir: string): Promise<Hello> {
+    return this.start(plugins, baseDir).hello;
+  }
+
+  /**
+   * `hello`, settled as soon as one worker has answered: a run's units can start on that worker
+   * while the others are still importing (on a fresh pool the workers' starts end tens of ms
+   * apart, and the first one ready used to wait for the last). Fails when every worker failed
+   * (with the first failure) or none answered within the start limit.
+   */
+  firstHello(plugins: readonly string[], baseDir: string): Promise<Hello> {
+    return this.start(plugins, baseDir).first;
+  }
+
+  /** The workers' `hello` for these modules: started on the first call, the same one after. */
+  private start(plugins: readonly string[], baseDir: string): NonNullable<WorkerPool['started']> {
     const key = JSON.stringify([plugins, baseDir]);
-    if (this.started?.key === key) return this.started.hello;
+    if (this.started?.key === key) return this.started;
     const progress = new Int32Array(new SharedArrayBuffer(4 * this.threads)).fill(HELLO_MODULE);
     const all = Array.from({ length: this.threads }, (_, slot) => this.run({ kind: 'hello', plugins, baseDir, progress: { buffer: progress.buffer as SharedArrayBuffer, slot } }) as Promise<Hello>);
     this.loaded = Promise.allSettled(all);
@@ -169,18 +184,7 @@ export class WorkerPool {
       () => undefined,
     );
     this.started = started;
-    return hello;
-  }
-
-  /**
-   * `hello`, settled as soon as one worker has answered: a run's units can start on that worker
-   * while the others are still importing (on a fresh pool the workers' starts end tens of ms
-   * apart, and the first one ready used to wait for the last). Fails when every worker failed
-   * (with the first failure) or none answered within the start limit.
-   */
-  firstHello(plugins: readonly string[], baseDir: string): Promise<Hello> {
-    void this.hello(plugins, baseDir).catch(() => undefined);
-    return this.started!.first;
+    return started;
   }
 
   /** Whether every worker has answered `hello` for these modules: a run asking now waits for nothing. */
