@@ -185,30 +185,26 @@ async function embedded() {
   };
   try {
     for (const arm of arms) await once(arm); // warm-up: this thread's JIT, the lent pools' workers
-    const times = arms.map(() => []);
-    for (let r = 0; r < rounds * 2; r++) {
-      for (const [i, arm] of arms.entries()) {
-        times[i].push(await once(arm));
-        process.stderr.write(`${group} ${arm.name}: ${times[i].at(-1).toFixed(0)} ms\n`);
+    /** `rounds * 2` rounds of `list` interleaved; each arm's rows are over the arm at `reference`, run by run. */
+    const measured = async (list, suffix, reference) => {
+      const times = list.map(() => []);
+      for (let r = 0; r < rounds * 2; r++) {
+        for (const [i, arm] of list.entries()) {
+          times[i].push(await once(arm));
+          process.stderr.write(`${group} ${arm.name}${suffix}: ${times[i].at(-1).toFixed(0)} ms\n`);
+        }
       }
-    }
-    const reference = median(times[3]);
-    const rows = arms.map((arm, i) => ({ group, name: arm.name, medianMs: median(times[i]), ratioToReference: median(times[i]) / reference, speedUp: reference / median(times[i]), pairedSpeedUp: median(times[3].map((ms, r) => ms / times[i][r])), rounds: rounds * 2, runsMs: times[i].map((ms) => Math.round(ms)) }));
-    // The lent pools once V8 has finished optimising: in the rounds above each pool has run only a
+      const base = median(times[reference]);
+      return list.map((arm, i) => ({ group, name: `${arm.name}${suffix}`, medianMs: median(times[i]), ratioToReference: median(times[i]) / base, speedUp: base / median(times[i]), pairedSpeedUp: median(times[reference].map((ms, r) => ms / times[i][r])), rounds: rounds * 2, runsMs: times[i].map((ms) => Math.round(ms)) }));
+    };
+    const rows = await measured(arms, '', 3);
+    // The lent pools once V8 has optimised most of their code: in the rounds above each pool has run only a
     // few times, and the code called once per unit is still being compiled on V8's helper threads,
     // which share the workers' cores on threads 2 (docs/architecture.md, "Why CSV Q2 does not
     // scale to 1.7×"). A process embedding sluice runs its pool for many jobs.
-    const steadyArms = arms.slice(3);
-    for (let r = 0; r < STEADY_AFTER_RUNS - 1 - rounds * 2; r++) for (const arm of steadyArms) await once(arm);
-    const steady = steadyArms.map(() => []);
-    for (let r = 0; r < rounds * 2; r++) {
-      for (const [i, arm] of steadyArms.entries()) {
-        steady[i].push(await once(arm));
-        process.stderr.write(`${group} ${arm.name}, after ${STEADY_AFTER_RUNS} runs: ${steady[i].at(-1).toFixed(0)} ms\n`);
-      }
-    }
-    const steadyReference = median(steady[0]);
-    rows.push(...steadyArms.map((arm, i) => ({ group, name: `${arm.name}, after ${STEADY_AFTER_RUNS} runs`, medianMs: median(steady[i]), ratioToReference: median(steady[i]) / steadyReference, speedUp: steadyReference / median(steady[i]), pairedSpeedUp: median(steady[0].map((ms, r) => ms / steady[i][r])), rounds: rounds * 2, runsMs: steady[i].map((ms) => Math.round(ms)) })));
+    const lentArms = arms.slice(3);
+    for (let r = 0; r < STEADY_AFTER_RUNS - 1 - rounds * 2; r++) for (const arm of lentArms) await once(arm);
+    rows.push(...(await measured(lentArms, `, after ${STEADY_AFTER_RUNS} runs`, 0)));
     return rows;
   } finally {
     await Promise.all(Object.values(lent).map((pool) => pool.close()));
