@@ -47,11 +47,13 @@ program
   .option('--no-progress', 'no progress display')
   .addOption(new Option('--progress-interval <ms>', 'progress refresh period').argParser(parseCount('--progress-interval')).hideHelp())
   .action(async (file: string, opts: RunCommandOptions) => {
-    configureLogger({ level: opts.logLevel ?? (opts.quiet ? 'warn' : 'info'), ...(opts.logFile === undefined ? {} : { file: opts.logFile }) });
     const job = await readJobFile(file, { set: opts.set });
     const pool = await import('../runtime/pool.js');
     startEarly(job, pool.startPoolEarly);
     try {
+      // After the workers are spawned: configuring the logger loads pino (~12 ms), which their
+      // start now overlaps. Reading the job logs nothing (its errors go to stderr, below).
+      configureLogger({ level: opts.logLevel ?? (opts.quiet ? 'warn' : 'info'), ...(opts.logFile === undefined ? {} : { file: opts.logFile }) });
       await runJob(job, opts);
     } finally {
       // Not awaited: a pool the run did not take ends in the background (after its workers'
