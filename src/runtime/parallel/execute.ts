@@ -41,8 +41,15 @@ export interface SplitEnd {
 /**
  * Reads `split` and yields what leaves the prefix; with an aggregation, feeds it instead and
  * returns its partial. Counts go to `counts` (source, prefix..., aggregate) as they happen.
+ * `onSourceBatch` is called after each batch the source reads; a promise it returns is awaited.
  */
-export async function* runSplit(stages: UnitStages, split: SourceSplit, counts: readonly StageCounts[], reached: number[] = [], onSourceBatch?: () => void): AsyncGenerator<RecordBatch, SplitEnd, undefined> {
+export async function* runSplit(
+  stages: UnitStages,
+  split: SourceSplit,
+  counts: readonly StageCounts[],
+  reached: number[] = [],
+  onSourceBatch?: () => Promise<void> | undefined | void,
+): AsyncGenerator<RecordBatch, SplitEnd, undefined> {
   const { source, aggregate } = stages;
   const accumulator: Accumulator | undefined = aggregate === undefined ? undefined : guard(aggregate, counts, 1 + stages.prefix.length, () => aggregate.stage.accumulator!(aggregate.ctx));
   const iterator = source.stage.streamSplit!(split, source.ctx);
@@ -70,7 +77,8 @@ export async function* runSplit(stages: UnitStages, split: SourceSplit, counts: 
       const batch = checked(next.value, source, counts[0]!);
       counts[0]!.rowsOut += batch.numRows;
       counts[0]!.batchesOut++;
-      onSourceBatch?.();
+      const paused = onSourceBatch?.();
+      if (paused !== undefined) await paused;
       handed = performance.now();
       const out = await throughPrefix(stages, batch, counts, reached);
       sourceRows += batch.numRows;
