@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsKernels, selectKernels } from '../src/kernels/index.js';
 import { CsvSource } from '../src/stages/sources/csv.js';
-import { SPLIT_BYTES } from '../src/stages/sources/csv/splits.js';
+import { cutFile, SPLIT_BYTES } from '../src/stages/sources/csv/splits.js';
 import { testStageContext } from '../src/testing/context.js';
 import { fileWith } from './csv-helpers.js';
 import { plan, readBothWays } from './csv-split-helpers.js';
@@ -65,10 +65,12 @@ describe('csv splits: edges', () => {
     const both = await readBothWays(maker({}, 16), dir);
     expect(both.splits).toEqual({ rows: [{ a: 1n, b: `${long}\n${long}` }, { a: 2n, b: 'z' }] });
     const extents = both.read!.extents;
-    // Split 0 is bytes 0–15: the header and record 1 (bytes 4–109) start there.
+    // Split 0 is bytes 0–15: the header and record 1 (bytes 4–109) start there; record 2 starts
+    // in the last split (bytes 109–113, the last of the half and two quarters the tail is cut into).
+    expect(extents).toHaveLength(9);
     expect(extents[0]).toEqual({ start: 0, end: 110, lines: 3, firstLine: 1 });
-    expect(extents.slice(1, 6).every((e) => e.start === 110 && e.end === 110 && e.lines === 0)).toBe(true);
-    expect(extents[6]).toMatchObject({ start: 110, end: 114, lines: 1 });
+    expect(extents.slice(1, -1).every((e) => e.start === 110 && e.end === 110 && e.lines === 0)).toBe(true);
+    expect(extents.at(-1)).toMatchObject({ start: 110, end: 114, lines: 1 });
   });
 
   it('empty lines before the first record (a one-column file without a header) are skipped in split 0 even when they fill several splits', async () => {
@@ -91,7 +93,7 @@ describe('csv splits: edges', () => {
       const text = `${lines.join('\r\n')}\r\n`;
       const dir = await fileWith(text);
       const both = await readBothWays(maker({}, 40_000), dir, { kernels });
-      expect(both.read!.splits).toBe(Math.ceil(Buffer.byteLength(text) / 40_000));
+      expect(both.read!.splits).toBe(Math.ceil(Buffer.byteLength(text) / 40_000) + 1);
       expect(both.splits).toEqual(both.stream);
       expect((both.splits as { rows: unknown[] }).rows).toHaveLength(60_000);
       // A split that completes reports its nominal bytes (one read twice, twice; one that fails, what it passed).
@@ -110,13 +112,44 @@ describe('csv splits: edges', () => {
     const source = maker({}, 30)();
     const ctx = testStageContext({ schema: await plan(source, dir), baseDir: dir });
     const splits = await source.splits(ctx);
+    // The last two splits' 40 bytes are cut again: a half and two quarters.
     expect(splits.map((s) => [s['start'], s['end'], s.bytes, s['exact']])).toEqual([
       [0, 30, 30, true],
       [30, 60, 30, false],
-      [60, 90, 30, false],
+      [60, 80, 20, false],
+      [80, 90, 10, false],
       [90, 100, 10, false],
     ]);
     expect(structuredClone(splits)).toEqual(splits);
     expect(await maker({}, 30)().splits(ctx)).toEqual(splits);
+  });
+
+  it('splits cover the file once, in order; from three splits on the last two are a half and two quarters, so workers end close together', () => {
+    for (const bytes of [1, 3, 30, 1000, SPLIT_BYTES]) {
+      const sizes = [0, 1, 2, 3, 4, 7, bytes - 1, bytes, bytes + 1, 2 * bytes, 2 * bytes + 1, 3 * bytes - 1, 3 * bytes, 25 * bytes - 7];
+      // The canonical 10M-row CSV file: 23 splits of 16 MiB, then 14.2, 7.1 and 7.1 MiB.
+      if (bytes === SPLIT_BYTES) sizes.push(415_660_095);
+      for (const size of sizes) {
+        if (size < 0) continue;
+        const splits = cutFile('/data.csv', size, bytes);
+        const count = Math.max(1, Math.ceil(size / bytes));
+        expect(splits[0]).toMatchObject({ start: 0, exact: true, firstLine: 1 });
+        expect(splits.at(-1)!.end).toBe(size);
+        splits.forEach((split, i) => {
+          expect(split.index).toBe(i);
+          expect(split.bytes).toBe(split.end - split.start);
+          if (i > 0) expect(split.start).toBe(splits[i - 1]!.end);
+          if (size > 0) expect(split.bytes).toBeGreaterThan(0);
+        });
+        const tail = size - (count - 2) * bytes;
+        if (count < 3 || tail < 4) {
+          expect(splits.map((s) => s.bytes)).toEqual(Array.from({ length: count }, (_, i) => Math.min(size, (i + 1) * bytes) - i * bytes));
+        } else {
+          expect(splits).toHaveLength(count + 1);
+          expect(splits.slice(0, -3).every((s) => s.bytes === bytes)).toBe(true);
+          expect(splits.slice(-3).map((s) => s.bytes)).toEqual([Math.floor(tail / 2), Math.floor((3 * tail) / 4) - Math.floor(tail / 2), tail - Math.floor((3 * tail) / 4)]);
+        }
+      }
+    }
   });
 });

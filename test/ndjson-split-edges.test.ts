@@ -68,7 +68,8 @@ describe('ndjson splits: edges', () => {
     expect(both.splits).toEqual(both.stream);
     const ok = await readBothWays(maker({ schema: { a: 'int64' } }, 3), await fileWith('\uFEFF{"a":1}\n{"a":2}\n{"a":3}', 'in.ndjson'));
     expect(ok.splits).toEqual({ rows: [{ a: 1n }, { a: 2n }, { a: 3n }] });
-    // Bytes 0–2 are the mark: line 1 ends at 11, line 2 at 19; a split owns the lines starting in its 3 bytes.
+    // Bytes 0–2 are the mark: line 1 ends at 11, line 2 at 19; a split owns the lines starting in
+    // its 3 bytes (the last two splits' 5 bytes are cut into 2, 1 and 2).
     expect(ok.read!.extents.map((e) => [e.start, e.end])).toEqual([
       [0, 11],
       [11, 11],
@@ -77,6 +78,7 @@ describe('ndjson splits: edges', () => {
       [19, 19],
       [19, 19],
       [19, 26],
+      [26, 26],
       [26, 26],
       [26, 26],
     ]);

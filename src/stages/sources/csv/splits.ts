@@ -1,7 +1,7 @@
 /**
  * Byte-range splits of a text file whose records end at line breaks (the csv source; the ndjson
- * source uses the same cut). The cut is a fixed size, never the thread count, so every `threads`
- * reads the same splits and results are identical.
+ * source uses the same cut). The cut depends on the file's size and the split size, never the
+ * thread count, so every `threads` reads the same splits and results are identical.
  *
  * A split owns the records that start in its nominal range [start, end): it reads from its first
  * record start and stops at the first record boundary at or after `end` (a record that straddles
@@ -51,12 +51,20 @@ export function splitBytes(fallback: number): number {
   return n;
 }
 
-/** Cuts a file of `size` bytes into splits of `bytes`; an empty file is one empty split. */
+/**
+ * Cuts a file of `size` bytes into splits of `bytes`; an empty file is one empty split. From three
+ * splits on, the bytes of the last two are cut again into a half and two quarters: units are
+ * handed out in split order, so the workers end at most about a quarter split apart instead of a
+ * whole one (CSV Q2, 25 splits of 16 MiB on two workers: one worker idled 8–20 ms at the end).
+ */
 export function cutFile(path: string, size: number, bytes: number): FileSplit[] {
   const count = Math.max(1, Math.ceil(size / bytes));
-  return Array.from({ length: count }, (_, index): FileSplit => {
-    const start = index * bytes;
-    const end = Math.min(size, start + bytes);
+  const ends = Array.from({ length: count }, (_, index) => Math.min(size, (index + 1) * bytes));
+  const tailStart = (count - 2) * bytes;
+  const tail = size - tailStart;
+  if (count >= 3 && tail >= 4) ends.splice(count - 2, 2, tailStart + Math.floor(tail / 2), tailStart + Math.floor((3 * tail) / 4), size);
+  return ends.map((end, index): FileSplit => {
+    const start = index === 0 ? 0 : ends[index - 1]!;
     return index === 0 ? { index, path, start, end, size, bytes: end - start, exact: true, firstLine: 1 } : { index, path, start, end, size, bytes: end - start, exact: false };
   });
 }
