@@ -48,7 +48,7 @@ export async function* runSplit(
   split: SourceSplit,
   counts: readonly StageCounts[],
   reached: number[] = [],
-  onSourceBatch?: () => Promise<void> | undefined | void,
+  onSourceBatch?: () => Promise<void> | void,
 ): AsyncGenerator<RecordBatch, SplitEnd, undefined> {
   const { source, aggregate } = stages;
   const accumulator: Accumulator | undefined = aggregate === undefined ? undefined : guard(aggregate, counts, 1 + stages.prefix.length, () => aggregate.stage.accumulator!(aggregate.ctx));
