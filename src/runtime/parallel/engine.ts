@@ -25,6 +25,7 @@ import { forTransfer, keptForResend } from './transfer.js';
 import { untilAborted } from '../../flow/abortable.js';
 import { peelPolicyKeys } from '../../flow/policy/keys.js';
 import { newCounts, type StageCounts, type StageSpecData, type UnitJob, type UnitResult } from './unit.js';
+import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 
 /** What the block needs from the run. */
 export interface BlockEnv {
@@ -268,6 +269,10 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
     const split = splits[k]!;
     const exact = k > 0 && state.previous !== undefined && source.continueSplit !== undefined ? source.continueSplit(split, state.previous) : split;
     const counts = block.metrics.map(() => newCounts());
+    // While a pool is in play, one event-loop turn per batch: a worker's `hello` answer and each
+    // unit it is given wait for this thread's event loop, and a split read here is microtasks only
+    // (a mapped file has no I/O to wait for). Without the turn a ready worker sat idle until the
+    // split ended, 25–31 ms in fresh CSV Q2 runs (8–16 ms with it, the rest the first batches' cold code).
     const generator = runSplit(inline, exact, counts, reached, () => (starting !== undefined ? eventLoopTurn() : undefined));
     try {
       for (;;) {
@@ -339,17 +344,6 @@ async function* splitStream(plan: Plan, prefix: readonly PlannedStage<BatchTrans
     else starting?.catch(() => undefined);
   }
   if (aggregate !== undefined) yield* finish(aggregate, inline.aggregate!.ctx, state.partials, block, prefix.length + 1);
-}
-
-/**
- * One turn of the event loop, taken after each batch the main thread reads while a pool is in
- * play. A worker's `hello` answer, and each unit it is given, wait for the main thread's event
- * loop, and a split read here is batch after batch of microtasks (a mapped file has no I/O to wait
- * for): a worker that was ready sat idle until the split ended, 25–31 ms in fresh CSV Q2 runs
- * (8–16 ms with this turn, the rest being the first batches' cold code).
- */
-function eventLoopTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The aggregation's result from the partials in split order. */
